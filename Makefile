@@ -1,0 +1,66 @@
+# medlib-book: `make book` builds the published book, `make test` checks everything.
+# Both create .venv from requirements.txt first; the install is skipped when
+# requirements.txt and pyproject.toml are unchanged since the last install.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: install book notebooks html test lint unit notebooks-quick nbval build-check readme clean
+
+install:
+	@if [ -f $(STAMP) ] && cat requirements.txt pyproject.toml | cmp -s - $(STAMP); then \
+		echo "install: .venv is up to date with requirements.txt"; \
+	else \
+		$(MAKE) --no-print-directory reinstall; \
+	fi
+
+reinstall:
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# Kernels of this venv leave C++ library logs (TensorFlow) on the console instead of
+	@# writing them into the published notebooks' outputs.
+	mkdir -p $(VENV)/etc/ipython
+	echo "c.IPKernelApp.capture_fd_output = False" > $(VENV)/etc/ipython/ipython_kernel_config.py
+	cat requirements.txt pyproject.toml > $(STAMP)
+
+# The main job: run every notebook with the `book` profile, then build the HTML.
+book: install notebooks html
+
+notebooks: install
+	$(PY) -m medlib.book run --profile book
+
+html: install
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo "HTML: _build/html/index.html"
+
+readme: install
+	$(PY) -m medlib.book table --update README.md
+
+test: install lint unit notebooks-quick nbval build-check
+
+lint:
+	$(VENV)/bin/ruff check .
+
+unit:
+	$(PY) -m pytest -m "not notebooks"
+
+notebooks-quick:
+	$(PY) -m pytest -m notebooks
+
+nbval:
+	$(PY) -m pytest --nbval-lax --nbval-current-env book/ -o testpaths=book
+
+build-check:
+	rm -rf _build/html _build/.doctrees
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+clean:
+	rm -rf _build
