@@ -1,0 +1,47 @@
+"""Shared fixtures: a headless plotting backend, quiet TensorFlow, crafted data files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "medmnist"
+
+
+def write_medmnist_like(
+    path: Path, n: dict[str, int] | None = None, size: int = 28, n_classes: int = 2, seed: int = 0
+) -> Path:
+    """A small file with the six arrays of a MedMNIST .npz (random pixels, balanced labels)."""
+    n = n or {"train": 40, "val": 12, "test": 12}
+    rng = np.random.default_rng(seed)
+    arrays = {}
+    for split, count in n.items():
+        arrays[f"{split}_images"] = rng.integers(0, 256, (count, size, size), dtype=np.uint8)
+        arrays[f"{split}_labels"] = (np.arange(count) % n_classes).reshape(-1, 1).astype(np.uint8)
+    np.savez_compressed(path, **arrays)
+    return path
+
+
+@pytest.fixture
+def isolated_data_dirs(tmp_path, monkeypatch):
+    """Point MEDLIB_DATA_DIR and the user cache at empty temporary folders."""
+    data_dir, cache_dir = tmp_path / "data", tmp_path / "cache"
+    data_dir.mkdir()
+    monkeypatch.setenv("MEDLIB_DATA_DIR", str(data_dir))
+    monkeypatch.setattr("platformdirs.user_cache_dir", lambda appname: str(cache_dir / appname))
+    return data_dir, cache_dir / "medlib" / "medmnist"
+
+
+@pytest.fixture
+def shared_pneumonia_dir():
+    """The offline PneumoniaMNIST folder of ../shared (or MEDLIB_DATA_DIR), else skip."""
+    for candidate in (os.environ.get("MEDLIB_DATA_DIR"), SHARED_DATA):
+        if candidate and (Path(candidate) / "pneumoniamnist.npz").is_file():
+            return Path(candidate)
+    pytest.skip("pneumoniamnist.npz not available (set MEDLIB_DATA_DIR)")
