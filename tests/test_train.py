@@ -1,0 +1,41 @@
+"""medlib.train: the MedMNIST v2 protocol (step decay, best-validation-AUROC selection)."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from medlib.models import seed_cnn
+from medlib.repro import seed_everything
+from medlib.train import fit_binary_medmnist_protocol, step_decay, to_model_input
+
+
+@pytest.mark.parametrize(
+    ("epoch", "expected"), [(0, 1e-3), (49, 1e-3), (50, 1e-4), (74, 1e-4), (75, 1e-5), (99, 1e-5)]
+)
+def test_step_decay_drops_tenfold_at_half_and_three_quarters(epoch, expected):
+    assert step_decay(epoch, 1e-3, 100) == pytest.approx(expected)
+
+
+def test_to_model_input_scales_and_adds_a_channel():
+    x = to_model_input(np.array([[[0, 255]]], dtype=np.uint8))
+    assert x.shape == (1, 1, 2, 1) and x.dtype == np.float32 and x.max() == 1.0
+
+
+def test_fit_keeps_the_epoch_with_best_validation_auroc():
+    seed_everything(0)
+    rng = np.random.default_rng(0)
+    y = np.arange(96) % 2
+    images = rng.integers(0, 120, (96, 28, 28)).astype(np.uint8)
+    images[y == 1, 10:18, 10:18] += 100  # a learnable bright square
+    x = to_model_input(images)
+    model = seed_cnn((28, 28, 1))
+    history = fit_binary_medmnist_protocol(
+        model, x[:64], y[:64], x[64:], y[64:], epochs=4, batch_size=16, learning_rate=1e-3
+    )
+    assert list(history.columns[:1]) == ["epoch"] and len(history) == 4
+    assert history["selected"].sum() == 1
+    kept = history.loc[history["selected"]].iloc[0]
+    assert kept["val_auroc"] == history["val_auroc"].max()
+    restored = roc_auc_score(y[64:], model.predict(x[64:], verbose=0).ravel())
+    assert restored == pytest.approx(kept["val_auroc"])
+    assert history["learning_rate"].iloc[-1] == pytest.approx(1e-5)
