@@ -1,0 +1,132 @@
+"""Figures shared by the diagnosis chapters (seaborn on matplotlib).
+
+Each function draws one kind of figure onto new axes and returns the figure, so that a
+notebook shows it and a test can check it without a display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
+
+
+def use_book_style() -> None:
+    """The one plotting style of the book: seaborn's whitegrid, readable font sizes."""
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
+    plt.rcParams.update({"figure.dpi": 110, "savefig.bbox": "tight"})
+
+
+def learning_curves(history: pd.DataFrame) -> Figure:
+    """Training and validation loss, and validation AUROC, per epoch; the kept epoch dashed."""
+    fig, (ax_loss, ax_auc) = plt.subplots(1, 2, figsize=(11, 3.8))
+    losses = history.melt(
+        id_vars="epoch", value_vars=["train_loss", "val_loss"], var_name="split", value_name="loss"
+    )
+    losses["split"] = losses["split"].map({"train_loss": "training", "val_loss": "validation"})
+    sns.lineplot(data=losses, x="epoch", y="loss", hue="split", ax=ax_loss)
+    ax_loss.set(title="Binary cross-entropy", yscale="log")
+    sns.lineplot(data=history, x="epoch", y="val_auroc", ax=ax_auc, color="C2")
+    ax_auc.set(title="Validation AUROC", ylabel="AUROC")
+    for ax in (ax_loss, ax_auc):
+        for epoch in history.loc[history["selected"], "epoch"]:
+            ax.axvline(epoch, color="0.3", linestyle="--", linewidth=1, label="kept epoch")
+    ax_auc.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def roc_pr_curves(y_true: np.ndarray, scores: Mapping[str, np.ndarray]) -> Figure:
+    """ROC and precision-recall curves of one or more score vectors, with chance lines
+    (the diagonal for ROC, the prevalence for precision-recall)."""
+    y_true = np.ravel(y_true)
+    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.6))
+    for name, score in scores.items():
+        fpr, tpr, _ = roc_curve(y_true, score)
+        ax_roc.plot(fpr, tpr, label=name)
+        precision, recall, _ = precision_recall_curve(y_true, score)
+        ax_pr.plot(recall, precision, label=name)
+    ax_roc.plot([0, 1], [0, 1], color="0.5", linestyle=":", label="chance")
+    ax_roc.set(xlabel="1 - specificity", ylabel="sensitivity", title="ROC curve")
+    prevalence = y_true.mean()
+    ax_pr.axhline(
+        prevalence, color="0.5", linestyle=":", label=f"chance (prevalence {prevalence:.2f})"
+    )
+    ax_pr.set(
+        xlabel="recall (sensitivity)",
+        ylabel="precision (PPV)",
+        title="Precision-recall curve",
+        ylim=(0, 1.02),
+    )
+    for ax in (ax_roc, ax_pr):
+        ax.set_aspect("equal")
+        ax.legend(loc="lower right" if ax is ax_roc else "lower left")
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrices(
+    y_true: np.ndarray, predictions: Mapping[str, np.ndarray], labels: Sequence[str]
+) -> Figure:
+    """One confusion-matrix heat map per named set of hard predictions, counts annotated."""
+    fig, axes = plt.subplots(1, len(predictions), figsize=(4.4 * len(predictions), 3.8))
+    for ax, (name, predicted) in zip(np.atleast_1d(axes), predictions.items(), strict=True):
+        matrix = confusion_matrix(np.ravel(y_true), np.ravel(predicted), labels=range(len(labels)))
+        sns.heatmap(
+            matrix,
+            annot=True,
+            fmt="d",
+            cbar=False,
+            cmap="Blues",
+            ax=ax,
+            xticklabels=labels,
+            yticklabels=labels,
+        )
+        ax.set(xlabel="predicted", ylabel="true", title=name)
+    fig.tight_layout()
+    return fig
+
+
+def reliability_diagram(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) -> Figure:
+    """Observed frequency against mean predicted probability in quantile bins, with the
+    ideal diagonal, over a histogram of the predicted probabilities."""
+    fig, (ax_cal, ax_hist) = plt.subplots(
+        2, 1, figsize=(5.2, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
+    )
+    observed, predicted = calibration_curve(
+        np.ravel(y_true), np.ravel(scores), n_bins=n_bins, strategy="quantile"
+    )
+    ax_cal.plot([0, 1], [0, 1], color="0.5", linestyle=":", label="perfect calibration")
+    ax_cal.plot(predicted, observed, marker="o", label="model")
+    ax_cal.set(
+        ylabel="observed fraction positive",
+        title="Reliability diagram (test)",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
+    ax_cal.legend(loc="upper left")
+    sns.histplot(x=np.ravel(scores), bins=20, ax=ax_hist, color="C0")
+    ax_hist.set(xlabel="predicted probability", ylabel="cases")
+    fig.tight_layout()
+    return fig
+
+
+def image_grid(
+    images: np.ndarray, titles: Sequence[str], n_cols: int = 6, cmap: str = "gray"
+) -> Figure:
+    """A grid of images with a title each (for example true label, score, prediction)."""
+    n_rows = int(np.ceil(len(images) / n_cols))
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.9 * n_cols, 2.2 * n_rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, image, title in zip(axes.ravel(), images, titles, strict=False):
+        ax.imshow(np.squeeze(image), cmap=cmap, vmin=0, vmax=255)
+        ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,55 @@
+"""medlib.plots: each figure draws without a display and has the panels it promises."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from medlib import plots
+
+RNG = np.random.default_rng(0)
+Y = np.arange(100) % 2
+S = np.clip(0.4 * Y + 0.6 * RNG.random(100), 0, 1)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    plots.use_book_style()
+    yield
+    plt.close("all")
+
+
+def test_learning_curves_mark_the_kept_epoch():
+    history = pd.DataFrame(
+        {
+            "epoch": [1, 2, 3],
+            "train_loss": [0.7, 0.5, 0.4],
+            "val_loss": [0.7, 0.6, 0.65],
+            "val_auroc": [0.7, 0.8, 0.75],
+            "selected": [False, True, False],
+        }
+    )
+    fig = plots.learning_curves(history)
+    assert len(fig.axes) == 2
+    assert any(line.get_xdata()[0] == 2 for line in fig.axes[1].get_lines())
+
+
+def test_roc_pr_has_chance_lines():
+    fig = plots.roc_pr_curves(Y, {"model": S})
+    roc, pr = fig.axes
+    assert [t.get_text() for t in roc.get_legend().get_texts()] == ["model", "chance"]
+    assert "prevalence 0.50" in pr.get_legend().get_texts()[-1].get_text()
+
+
+def test_confusion_matrices_one_panel_per_threshold():
+    fig = plots.confusion_matrices(Y, {"a": S > 0.5, "b": S > 0.3}, ["normal", "pneumonia"])
+    assert len(fig.axes) == 2
+    assert sorted(int(t.get_text()) for t in fig.axes[0].texts) == sorted(
+        np.bincount(2 * Y + (S > 0.5), minlength=4).tolist()
+    )
+
+
+def test_reliability_diagram_and_image_grid():
+    assert len(plots.reliability_diagram(Y, S).axes) == 2
+    fig = plots.image_grid(RNG.integers(0, 255, (7, 28, 28)), [str(i) for i in range(7)], n_cols=4)
+    assert sum(ax.get_title() != "" for ax in fig.axes) == 7
