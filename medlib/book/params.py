@@ -1,0 +1,130 @@
+"""Notebook parameters: profiles from ``notebooks/params.yml``, checked against the types
+declared in each notebook's ``parameters`` cell.
+
+A typo in a parameter name or a value of the wrong type must fail before a five-minute
+notebook starts, with one line that says what was wrong; this module is that check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import papermill
+import yaml
+
+from medlib.book.paths import NOTEBOOKS_DIR, PARAMS_FILE
+
+TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
+_INT = re.compile(r"^[+-]?\d+$")
+_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+
+
+class ParameterError(ValueError):
+    """A notebook, profile, parameter name or parameter value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One entry of a notebook's ``parameters`` cell."""
+
+    name: str
+    type_name: str
+    default: str
+
+
+def notebook_names(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[str]:
+    """The parameterized source notebooks, by name (file stem), sorted."""
+    return sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+
+
+def load_profiles(params_file: Path = PARAMS_FILE) -> dict[str, dict[str, dict]]:
+    """``{notebook: {profile: {parameter: value}}}`` from params.yml."""
+    with open(params_file) as handle:
+        profiles = yaml.safe_load(handle) or {}
+    if not isinstance(profiles, dict):
+        raise ParameterError(f"{params_file.name} must map notebook names to profiles")
+    return profiles
+
+
+def declared_parameters(notebook: Path) -> dict[str, Parameter]:
+    """The typed parameters of ``notebook``'s cell tagged ``parameters``."""
+    inspected = papermill.inspect_notebook(str(notebook))
+    declared = {}
+    for name, entry in inspected.items():
+        type_name = entry["inferred_type_name"]
+        if type_name not in TYPES:
+            raise ParameterError(
+                f"{notebook.name}: parameter {name!r} needs a type annotation "
+                f"(one of {', '.join(TYPES)}), e.g. '{name}: int = 3'"
+            )
+        declared[name] = Parameter(name, type_name, entry["default"])
+    return declared
+
+
+def coerce(parameter: Parameter, raw: object) -> object:
+    """Convert ``raw`` (a string from the command line, or a YAML value) to the declared
+    type of ``parameter``, or raise ``ParameterError`` saying what was expected."""
+    expected = parameter.type_name
+    problem = ParameterError(
+        f"parameter {parameter.name!r} expects {expected}, got {raw!r} ({type(raw).__name__})"
+    )
+    if isinstance(raw, str):
+        text = raw.strip()
+        if expected == "str":
+            return raw
+        if expected == "int" and _INT.match(text):
+            return int(text)
+        if expected == "float":
+            try:
+                return float(text)
+            except ValueError:
+                raise problem from None
+        if expected == "bool" and text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise problem
+    if expected == "float" and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    if expected in ("int", "str") and isinstance(raw, TYPES[expected]) and not isinstance(raw, bool):
+        return raw
+    if expected == "bool" and isinstance(raw, bool):
+        return raw
+    raise problem
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """``["epochs=5", "seed=1"]`` to ``{"epochs": "5", "seed": "1"}``."""
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"cannot read -p {pair!r}: write it as -p name=value")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def resolve_parameters(
+    name: str, profile: str, overrides: dict[str, str] | None = None,
+    notebooks_dir: Path = NOTEBOOKS_DIR, params_file: Path = PARAMS_FILE,
+) -> dict[str, object]:
+    """The checked parameter values for one run: profile values, then command-line overrides."""
+    known = notebook_names(notebooks_dir)
+    if name not in known:
+        raise ParameterError(f"unknown notebook {name!r}; known notebooks: {', '.join(known)}")
+    profiles = load_profiles(params_file).get(name, {})
+    if profile not in profiles:
+        raise ParameterError(
+            f"unknown profile {profile!r} for {name}; its profiles: {', '.join(profiles) or 'none'}"
+        )
+    declared = declared_parameters(notebooks_dir / f"{name}.ipynb")
+    values = {}
+    for source, entries in (("params.yml", profiles[profile] or {}), ("-p", overrides or {})):
+        for key, raw in entries.items():
+            if key not in declared:
+                raise ParameterError(
+                    f"unknown parameter {key!r} ({source}) for {name}; "
+                    f"its parameters: {', '.join(declared)}"
+                )
+            values[key] = coerce(declared[key], raw)
+    return values

@@ -1,0 +1,98 @@
+"""medlib.book.results: the recorder, the results table and the README it feeds."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from medlib.book.paths import REPO_ROOT, RESULTS_DIR
+from medlib.book.results import (
+    TABLE_END,
+    TABLE_START,
+    ResultsRecorder,
+    results_table,
+    update_readme_table,
+)
+
+
+def test_recorder_writes_nothing_without_a_results_dir(monkeypatch, tmp_path):
+    monkeypatch.delenv("MEDLIB_RESULTS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    recorder = ResultsRecorder("x")
+    recorder.add_metric("AUROC", 0.9)
+    recorder.save()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_recorder_writes_json_and_predictions(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEDLIB_RESULTS_DIR", str(tmp_path))
+    recorder = ResultsRecorder("x")
+    recorder.add_data_file("d.npz", {"md5": "ab", "official": False})
+    table = pd.DataFrame(
+        {"value": [0.9, float("nan")], "ci_low": [0.8, None], "ci_high": [0.95, None]},
+        index=["AUROC", "PPV"],
+    )
+    recorder.add_metric_table(table, prefix="test_", headline=("AUROC",))
+    recorder.save(
+        pd.DataFrame({"case_id": [0], "split": ["test"], "true_label": [1], "score_x": [0.7]})
+    )
+    result = json.loads((tmp_path / "x.json").read_text())
+    assert result["metrics"]["test_AUROC"] == {"value": 0.9, "ci_low": 0.8, "ci_high": 0.95}
+    assert result["metrics"]["test_PPV"]["value"] is None
+    assert result["headline"] == ["test_AUROC"] and result["data"]["d.npz"]["official"] is False
+    assert (tmp_path / "x_predictions.csv").read_text().startswith("case_id,split,true_label")
+
+
+def write_result(directory, name="x"):
+    directory.mkdir(exist_ok=True)
+    (directory / f"{name}.json").write_text(
+        json.dumps(
+            {
+                "notebook": name,
+                "profile": "book",
+                "runtime_s": 12.3,
+                "data": {"d.npz": {"md5": "ab", "official": True}},
+                "metrics": {"test_AUROC": {"value": 0.91234, "ci_low": 0.9, "ci_high": 0.93}},
+                "headline": ["test_AUROC"],
+            }
+        )
+    )
+
+
+def test_results_table_row(tmp_path):
+    write_result(tmp_path)
+    assert results_table(tmp_path).splitlines()[-1] == (
+        "| x | book | test_AUROC | 0.912 (0.900–0.930) | d.npz: yes | 12 s |"
+    )
+
+
+def test_update_readme_table_rewrites_only_between_markers(tmp_path):
+    write_result(tmp_path / "results")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"before\n{TABLE_START}\nold\n{TABLE_END}\nafter\n")
+    assert update_readme_table(readme, tmp_path / "results") is True
+    text = readme.read_text()
+    assert text.startswith("before\n") and text.endswith(f"{TABLE_END}\nafter\n")
+    assert "old" not in text and "0.912" in text
+    assert update_readme_table(readme, tmp_path / "results") is False
+
+
+def test_readme_table_is_current():
+    readme = (REPO_ROOT / "README.md").read_text()
+    block = readme[readme.index(TABLE_START) + len(TABLE_START) : readme.index(TABLE_END)]
+    assert block.strip() == results_table(RESULTS_DIR).strip(), "run `make readme`"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in RESULTS_DIR.glob("*.json")))
+def test_published_results_follow_the_schema(name):
+    result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
+    assert {"notebook", "profile", "params", "data", "metrics", "runtime_s", "versions"} <= set(
+        result
+    )
+    assert result["notebook"] == name and result["profile"] == "book"
+    for record in result["data"].values():
+        assert len(record["md5"]) == 32 and isinstance(record["official"], bool)
+    for metric in result["metrics"].values():
+        assert set(metric) == {"value", "ci_low", "ci_high"}
+        if metric["ci_low"] is not None:
+            assert metric["ci_low"] <= metric["value"] <= metric["ci_high"]

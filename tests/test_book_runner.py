@@ -1,0 +1,82 @@
+"""medlib.book.runner: publish only finished notebooks, atomically, with their results."""
+
+import json
+
+import nbformat
+import pytest
+
+from medlib.book.params import ParameterError
+from medlib.book.runner import NotebookError, run_notebook
+
+RECORDING_CELL = """
+from medlib.book.results import ResultsRecorder
+results = ResultsRecorder("toy")
+results.add_metric("answer", 42 * factor, 40.0, 44.0, headline=True)
+if fail:
+    raise ValueError("planned failure")
+results.save()
+"""
+
+
+def write_toy_notebook(notebooks_dir, cells=RECORDING_CELL):
+    notebooks_dir.mkdir(exist_ok=True)
+    params = nbformat.v4.new_code_cell("factor: float = 1.0\nfail: bool = False")
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(cells)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, notebooks_dir / "toy.ipynb")
+    (notebooks_dir / "params.yml").write_text("toy:\n  quick: {factor: 2}\n  book: {factor: 1}\n")
+    return notebooks_dir
+
+
+@pytest.fixture
+def toy(tmp_path):
+    notebooks = write_toy_notebook(tmp_path / "notebooks")
+    return {
+        "notebooks_dir": notebooks,
+        "params_file": notebooks / "params.yml",
+        "output_dir": tmp_path / "book",
+        "progress": False,
+    }
+
+
+def test_success_publishes_notebook_and_results(toy):
+    outcome = run_notebook("toy", "quick", **toy)
+    result = json.loads(outcome.results.read_text())
+    assert result["metrics"]["answer"] == {"value": 84.0, "ci_low": 40.0, "ci_high": 44.0}
+    assert result["profile"] == "quick" and result["params"] == {"factor": 2.0}
+    assert result["runtime_s"] > 0 and "tensorflow-cpu" in result["versions"]
+    published = nbformat.read(outcome.notebook, as_version=4)
+    # papermill's record of where it ran holds no temporary or machine paths
+    assert published.metadata.papermill["output_path"] == "toy.ipynb"
+    assert str(toy["output_dir"].parent) not in outcome.notebook.read_text()
+    assert sorted(p.name for p in toy["output_dir"].iterdir()) == ["results", "toy.ipynb"]
+
+
+def test_failure_names_the_cell_and_keeps_the_previous_files(toy):
+    first = run_notebook("toy", "quick", **toy)
+    before = (first.notebook.read_bytes(), first.results.read_bytes())
+    with pytest.raises(
+        NotebookError,
+        match=r"toy failed in code cell 2 of .*toy.ipynb \(ValueError: planned failure\)",
+    ):
+        run_notebook("toy", "quick", {"fail": "true"}, **toy)
+    assert (first.notebook.read_bytes(), first.results.read_bytes()) == before
+    assert sorted(p.name for p in toy["output_dir"].iterdir()) == ["results", "toy.ipynb"]
+
+
+def test_notebook_that_saves_no_results_is_not_published(toy):
+    write_toy_notebook(toy["notebooks_dir"], cells="x = factor")
+    with pytest.raises(NotebookError, match="without writing its results"):
+        run_notebook("toy", "book", **toy)
+    assert not (toy["output_dir"] / "toy.ipynb").exists()
+
+
+def test_invalid_request_fails_before_anything_runs(toy):
+    with pytest.raises(ParameterError):
+        run_notebook("toy", "quick", {"factor": "big"}, **toy)
+    assert not toy["output_dir"].exists()
