@@ -1,0 +1,93 @@
+"""The notebooks: stripped typed sources, executed copies that match them, quick runs.
+
+The quick runs carry the ``notebooks`` marker (``make test`` runs them as their own step);
+the structural checks are fast and run with the unit tests.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from medlib.book.params import notebook_names
+from medlib.book.paths import BOOK_DIR, NOTEBOOKS_DIR, PARAMS_FILE, REPO_ROOT, RESULTS_DIR
+from medlib.book.runner import run_notebook
+
+NAMES = notebook_names()
+PROFILES = yaml.safe_load(PARAMS_FILE.read_text())
+
+
+def source(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+
+
+def code_cells(nb: nbformat.NotebookNode) -> list[str]:
+    return [
+        c.source
+        for c in nb.cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+
+
+def test_there_are_notebooks():
+    assert "cnn_diagnosis" in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_source_is_stripped_and_parameterized(name):
+    nb = source(name)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "strip outputs"
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    assert nb.metadata.kernelspec.name == "python3"
+    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_params_yml_has_quick_and_book_profiles(name):
+    assert {"quick", "book"} <= set(PROFILES[name])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_executed_notebook_runs_the_current_source(name):
+    published = BOOK_DIR / f"{name}.ipynb"
+    assert published.is_file(), f"run: python -m medlib.book run {name} --profile book"
+    executed = nbformat.read(published, as_version=4)
+    assert code_cells(executed) == code_cells(source(name)), (
+        f"book/{name}.ipynb is stale: python -m medlib.book run {name} --profile book"
+    )
+    assert (
+        executed.metadata.papermill["parameters"]
+        == json.loads((RESULTS_DIR / f"{name}.json").read_text())["params"]
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_published_run_used_the_book_profile(name):
+    result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
+    assert result["profile"] == "book"
+    assert result["params"] == PROFILES[name]["book"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_executed_notebook_has_no_errors_or_machine_paths(name):
+    text = (BOOK_DIR / f"{name}.ipynb").read_text()
+    executed = nbformat.reads(text, as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    for path in {str(REPO_ROOT), str(REPO_ROOT.parent), os.path.expanduser("~")}:
+        assert f"{path}/" not in text, f"a path of this machine in book/{name}.ipynb"
+    assert "site-packages" not in text
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("name", NAMES)
+def test_quick_profile_runs(name, tmp_path: Path):
+    outcome = run_notebook(name, "quick", output_dir=tmp_path, progress=False)
+    result = json.loads(outcome.results.read_text())
+    assert result["profile"] == "quick" and result["metrics"]
+    assert all(m["value"] is None or m["value"] == m["value"] for m in result["metrics"].values())
