@@ -31,8 +31,9 @@ reinstall:
 	echo "c.IPKernelApp.capture_fd_output = False" > $(VENV)/etc/ipython/ipython_kernel_config.py
 	cat requirements.txt pyproject.toml > $(STAMP)
 
-# The main job: run every notebook with the `book` profile, then build the HTML.
-book: install notebooks html
+# The main job: run every notebook with the `book` profile, refresh the README results
+# table from their results files, then build the HTML.
+book: install notebooks readme html
 
 notebooks: install
 	$(PY) -m medlib.book run --profile book
