@@ -8,7 +8,7 @@ last epoch and never chosen on test data. Used by ``cnn_diagnosis``.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
@@ -34,6 +34,20 @@ def step_decay(
     return base_lr * factor**passed
 
 
+def predict_scores(model: keras.Model, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
+    """Sigmoid outputs of ``model`` on ``x`` as a flat float array, in inference mode.
+
+    Calls the model directly rather than ``model.predict``: predict compiles a new
+    ``tf.function`` for every new model, and a notebook that trains several models would
+    fill its output with TensorFlow's retracing warnings.
+    """
+    batches = [
+        keras.ops.convert_to_numpy(model(x[start : start + batch_size], training=False))
+        for start in range(0, len(x), batch_size)
+    ]
+    return np.concatenate(batches).ravel()
+
+
 class BestValidationAUROC(keras.callbacks.Callback):
     """Score the validation set after each epoch and keep the weights of the best epoch."""
 
@@ -43,13 +57,65 @@ class BestValidationAUROC(keras.callbacks.Callback):
         self.best_auroc, self.best_epoch, self.best_weights = -np.inf, -1, None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        scores = self.model.predict(self.x_val, batch_size=self.batch_size, verbose=0).ravel()
+        scores = predict_scores(self.model, self.x_val, self.batch_size)
         auroc = float(roc_auc_score(self.y_val, scores))
         if logs is not None:
             logs["val_auroc"] = auroc
         if auroc > self.best_auroc:
             self.best_auroc, self.best_epoch = auroc, epoch
             self.best_weights = self.model.get_weights()
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Adds the wall-clock seconds of each epoch to the logs (and so to the history)."""
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs["seconds"] = time.perf_counter() - self.start
+
+
+def fit_binary(
+    model: keras.Model,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    optimizer: keras.optimizers.Optimizer,
+    epochs: int,
+    batch_size: int,
+    lr_schedule: Callable[[int], float] | None = None,
+) -> pd.DataFrame:
+    """Train a one-sigmoid-output ``model`` with binary cross-entropy and ``optimizer``,
+    score the validation split after every epoch and restore the best-AUROC weights.
+
+    ``lr_schedule`` maps the 0-based epoch to a learning rate. Returns one row per epoch:
+    training and validation loss, validation AUROC, learning rate and seconds, plus a
+    ``selected`` column marking the kept epoch. Used by ``cnn_diagnosis`` (through
+    :func:`fit_binary_medmnist_protocol`) and ``optimizers``.
+    """
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    selector = BestValidationAUROC(x_val, y_val)
+    callbacks = [EpochTimer(), selector]
+    if lr_schedule is not None:
+        callbacks.insert(0, keras.callbacks.LearningRateScheduler(lr_schedule))
+    history = model.fit(
+        x_train,
+        y_train.astype("float32"),
+        validation_data=(x_val, y_val.astype("float32")),
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=callbacks,
+    )
+    model.set_weights(selector.best_weights)
+    frame = pd.DataFrame(history.history)
+    frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
+    frame["selected"] = frame["epoch"] == selector.best_epoch + 1
+    return frame.rename(columns={"loss": "train_loss"})
 
 
 def fit_binary_medmnist_protocol(
@@ -62,39 +128,16 @@ def fit_binary_medmnist_protocol(
     batch_size: int,
     learning_rate: float,
 ) -> pd.DataFrame:
-    """Train ``model`` under the MedMNIST v2 protocol and restore its best-validation weights.
-
-    Returns one row per epoch: training and validation loss, validation AUROC, learning
-    rate and seconds, plus a ``selected`` column marking the kept epoch.
-    """
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss="binary_crossentropy",
-    )
-    selector = BestValidationAUROC(x_val, y_val)
-    schedule = keras.callbacks.LearningRateScheduler(
-        lambda epoch: step_decay(epoch, learning_rate, epochs)
-    )
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs["seconds"] = time.perf_counter() - self.start
-
-    history = model.fit(
+    """:func:`fit_binary` under the MedMNIST v2 protocol: Adam, learning rate times 0.1 at
+    50% and 75% of the epochs, best validation AUROC kept."""
+    return fit_binary(
+        model,
         x_train,
-        y_train.astype("float32"),
-        validation_data=(x_val, y_val.astype("float32")),
+        y_train,
+        x_val,
+        y_val,
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         epochs=epochs,
         batch_size=batch_size,
-        shuffle=True,
-        verbose=0,
-        callbacks=[schedule, EpochTimer(), selector],
+        lr_schedule=lambda epoch: step_decay(epoch, learning_rate, epochs),
     )
-    model.set_weights(selector.best_weights)
-    frame = pd.DataFrame(history.history)
-    frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
-    frame["selected"] = frame["epoch"] == selector.best_epoch + 1
-    return frame.rename(columns={"loss": "train_loss"})

@@ -6,7 +6,12 @@ from sklearn.metrics import roc_auc_score
 
 from medlib.models import seed_cnn
 from medlib.repro import seed_everything
-from medlib.train import fit_binary_medmnist_protocol, step_decay, to_model_input
+from medlib.train import (
+    fit_binary_medmnist_protocol,
+    predict_scores,
+    step_decay,
+    to_model_input,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,3 +44,10 @@ def test_fit_keeps_the_epoch_with_best_validation_auroc():
     restored = roc_auc_score(y[64:], model.predict(x[64:], verbose=0).ravel())
     assert restored == pytest.approx(kept["val_auroc"])
     assert history["learning_rate"].iloc[-1] == pytest.approx(1e-5)
+
+
+def test_predict_scores_matches_keras_predict_in_batches():
+    model = seed_cnn((28, 28, 1))
+    x = np.random.default_rng(1).random((70, 28, 28, 1), dtype=np.float32)
+    expected = model.predict(x, verbose=0).ravel()
+    np.testing.assert_allclose(predict_scores(model, x, batch_size=32), expected, rtol=1e-5)
