@@ -1,4 +1,4 @@
-"""Networks of the book.
+"""Convolutional networks for image diagnosis (Keras).
 
 ``seed_cnn`` is the convolutional network of the source blog post, layer for layer, so that
 the book can show what it achieves before improving on it (chapter ``cnn_diagnosis``).
