@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,6 +34,7 @@ def test_recorder_writes_json_and_predictions(monkeypatch, tmp_path):
         index=["AUROC", "PPV"],
     )
     recorder.add_metric_table(table, prefix="test_", headline=("AUROC",))
+    recorder.add_extra("rows", [{"epochs": np.float64("nan"), "n": np.int64(3)}])
     recorder.save(
         pd.DataFrame({"case_id": [0], "split": ["test"], "true_label": [1], "score_x": [0.7]})
     )
@@ -40,6 +42,7 @@ def test_recorder_writes_json_and_predictions(monkeypatch, tmp_path):
     assert result["metrics"]["test_AUROC"] == {"value": 0.9, "ci_low": 0.8, "ci_high": 0.95}
     assert result["metrics"]["test_PPV"]["value"] is None
     assert result["headline"] == ["test_AUROC"] and result["data"]["d.npz"]["official"] is False
+    assert result["rows"] == [{"epochs": None, "n": 3}]
     assert (tmp_path / "x_predictions.csv").read_text().startswith("case_id,split,true_label")
 
 

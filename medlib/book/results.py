@@ -11,6 +11,7 @@ published results change only through the runner. Schema: DESIGN.md, "Results fi
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 from importlib import metadata
@@ -23,6 +24,23 @@ VERSIONED_PACKAGES = (
     "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "keras", "torch", "seaborn",
     "papermill", "medlib",
 )
+
+
+def json_safe(value: object) -> object:
+    """``value`` with NumPy scalars made Python numbers and NaN/inf made ``None``.
+
+    Results files are strict JSON (no NaN), and a missing number, such as "never reached
+    the target", is ``null`` there.
+    """
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # NumPy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 class ResultsRecorder:
@@ -80,7 +98,7 @@ class ResultsRecorder:
             predictions.to_csv(directory / f"{self.notebook}_predictions.csv", index=False,
                                float_format="%.6f")
         path = directory / f"{self.notebook}.json"
-        path.write_text(json.dumps(self.record(), indent=1, allow_nan=False) + "\n")
+        path.write_text(json.dumps(json_safe(self.record()), indent=1, allow_nan=False) + "\n")
 
 
 def environment_versions() -> dict[str, str]:
