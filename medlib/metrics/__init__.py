@@ -1,0 +1,27 @@
+"""Metrics of the book, with their confidence intervals.
+
+- :mod:`.binary`: diagnostic (binary) models: AUROC, AUPRC, operating-point metrics,
+  Brier, calibration, stratified bootstrap intervals. Chapters ``cnn_diagnosis``,
+  ``optimizers``.
+- :mod:`.survival`: progression (time-to-event) models: Harrell's and Uno's C-index,
+  time-dependent AUC, integrated Brier score, calibration at a horizon. Chapter
+  ``progression``.
+"""
+
+from medlib.metrics.binary import (
+    METRIC_NAMES,
+    binary_metrics,
+    bootstrap_ci,
+    calibration_intercept_slope,
+    stratified_bootstrap_indices,
+    youden_threshold,
+)
+
+__all__ = [
+    "METRIC_NAMES",
+    "binary_metrics",
+    "bootstrap_ci",
+    "calibration_intercept_slope",
+    "stratified_bootstrap_indices",
+    "youden_threshold",
+]
