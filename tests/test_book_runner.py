@@ -80,3 +80,12 @@ def test_invalid_request_fails_before_anything_runs(toy):
     with pytest.raises(ParameterError):
         run_notebook("toy", "quick", {"factor": "big"}, **toy)
     assert not toy["output_dir"].exists()
+
+
+def test_one_source_published_under_two_names(toy):
+    params = toy["params_file"]
+    params.write_text(params.read_text() + "toy_again:\n  notebook: toy\n  book: {factor: 3}\n")
+    outcome = run_notebook("toy_again", "book", **toy)
+    assert outcome.notebook.name == "toy_again.ipynb"
+    result = json.loads(outcome.results.read_text())
+    assert result["notebook"] == "toy_again" and result["metrics"]["answer"]["value"] == 126.0

@@ -12,16 +12,18 @@ import nbformat
 import pytest
 import yaml
 
-from medlib.book.params import notebook_names
+from medlib.book.params import notebook_names, source_notebook
 from medlib.book.paths import BOOK_DIR, NOTEBOOKS_DIR, PARAMS_FILE, REPO_ROOT, RESULTS_DIR
 from medlib.book.runner import run_notebook
 
-NAMES = notebook_names()
+NAMES = notebook_names()  # chapters, as params.yml lists them
+SOURCES = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 PROFILES = yaml.safe_load(PARAMS_FILE.read_text())
 
 
 def source(name: str) -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    """The source notebook of chapter (or source) ``name``."""
+    return nbformat.read(source_notebook(name), as_version=4)
 
 
 def code_cells(nb: nbformat.NotebookNode) -> list[str]:
@@ -36,7 +38,11 @@ def test_there_are_notebooks():
     assert "cnn_diagnosis" in NAMES
 
 
-@pytest.mark.parametrize("name", NAMES)
+def test_every_source_notebook_is_published_by_a_chapter():
+    assert {source_notebook(name).stem for name in NAMES} == set(SOURCES)
+
+
+@pytest.mark.parametrize("name", SOURCES)
 def test_source_is_stripped_and_parameterized(name):
     nb = source(name)
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -14,7 +14,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from medlib.book.params import ParameterError, load_profiles, notebook_names, resolve_parameters
+from medlib.book.params import (
+    ParameterError,
+    notebook_names,
+    profile_names,
+    resolve_parameters,
+    source_notebook,
+)
 from medlib.book.paths import BOOK_DIR, RESULTS_DIR
 from medlib.book.results import results_table, update_readme_table
 from medlib.book.runner import NotebookError, remove_stale_staging, run_notebook
@@ -39,9 +45,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list() -> int:
-    profiles = load_profiles()
     for name in notebook_names():
-        print(f"{name}: profiles {', '.join(profiles.get(name, {})) or 'none'}")
+        source = source_notebook(name).stem
+        shared = f" (source notebooks/{source}.ipynb)" if source != name else ""
+        print(f"{name}: profiles {', '.join(profile_names(name)) or 'none'}{shared}")
     return 0
 
 

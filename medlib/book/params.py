@@ -34,9 +34,29 @@ class Parameter:
     default: str
 
 
-def notebook_names(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[str]:
-    """The parameterized source notebooks, by name (file stem), sorted."""
-    return sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+SOURCE_KEY = "notebook"  # in params.yml: run another source notebook under this name
+
+
+def notebook_names(notebooks_dir: Path = NOTEBOOKS_DIR, params_file: Path = PARAMS_FILE) -> list[str]:
+    """The chapters the runner knows: the entries of params.yml, sorted.
+
+    An entry is a source notebook's name, or any name with a ``notebook:`` key naming its
+    source, so that one notebook can be published twice with different parameters (the
+    progression chapter runs once per cohort).
+    """
+    return sorted(load_profiles(params_file))
+
+
+def source_notebook(name: str, notebooks_dir: Path = NOTEBOOKS_DIR,
+                    params_file: Path = PARAMS_FILE) -> Path:
+    """The source notebook of chapter ``name``."""
+    entry = load_profiles(params_file).get(name) or {}
+    return notebooks_dir / f"{entry.get(SOURCE_KEY, name)}.ipynb"
+
+
+def profile_names(name: str, params_file: Path = PARAMS_FILE) -> list[str]:
+    """The profiles of chapter ``name`` (every key of its entry but ``notebook``)."""
+    return [k for k in (load_profiles(params_file).get(name) or {}) if k != SOURCE_KEY]
 
 
 def load_profiles(params_file: Path = PARAMS_FILE) -> dict[str, dict[str, dict]]:
@@ -109,21 +129,25 @@ def resolve_parameters(
     notebooks_dir: Path = NOTEBOOKS_DIR, params_file: Path = PARAMS_FILE,
 ) -> dict[str, object]:
     """The checked parameter values for one run: profile values, then command-line overrides."""
-    known = notebook_names(notebooks_dir)
+    known = notebook_names(notebooks_dir, params_file)
     if name not in known:
         raise ParameterError(f"unknown notebook {name!r}; known notebooks: {', '.join(known)}")
-    profiles = load_profiles(params_file).get(name, {})
+    profiles = profile_names(name, params_file)
     if profile not in profiles:
         raise ParameterError(
             f"unknown profile {profile!r} for {name}; its profiles: {', '.join(profiles) or 'none'}"
         )
-    declared = declared_parameters(notebooks_dir / f"{name}.ipynb")
+    source = source_notebook(name, notebooks_dir, params_file)
+    if not source.is_file():
+        raise ParameterError(f"{name}: its source notebook {source.name} does not exist")
+    declared = declared_parameters(source)
+    entries = load_profiles(params_file)[name][profile] or {}
     values = {}
-    for source, entries in (("params.yml", profiles[profile] or {}), ("-p", overrides or {})):
-        for key, raw in entries.items():
+    for origin, values_in in (("params.yml", entries), ("-p", overrides or {})):
+        for key, raw in values_in.items():
             if key not in declared:
                 raise ParameterError(
-                    f"unknown parameter {key!r} ({source}) for {name}; "
+                    f"unknown parameter {key!r} ({origin}) for {name}; "
                     f"its parameters: {', '.join(declared)}"
                 )
             values[key] = coerce(declared[key], raw)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 RESULTS_DIR_ENV = "MEDLIB_RESULTS_DIR"
+CHAPTER_ENV = "MEDLIB_CHAPTER"  # the published name, when one source serves two chapters
 VERSIONED_PACKAGES = (
     "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "keras", "torch", "seaborn",
     "papermill", "medlib",
@@ -47,7 +48,7 @@ class ResultsRecorder:
     """Collects one notebook's results; ``save()`` writes them where the runner asked."""
 
     def __init__(self, notebook: str) -> None:
-        self.notebook = notebook
+        self.notebook = os.environ.get(CHAPTER_ENV) or notebook
         self.data: dict[str, dict] = {}
         self.metrics: dict[str, dict[str, float | None]] = {}
         self.headline: list[str] = []

@@ -22,9 +22,9 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
-from medlib.book.params import resolve_parameters
+from medlib.book.params import resolve_parameters, source_notebook
 from medlib.book.paths import BOOK_DIR, FAILED_DIR, NOTEBOOKS_DIR, PARAMS_FILE, REPO_ROOT
-from medlib.book.results import RESULTS_DIR_ENV, environment_versions
+from medlib.book.results import CHAPTER_ENV, RESULTS_DIR_ENV, environment_versions
 
 KERNEL = "python3"
 STAGING_PREFIX = ".staging-"
@@ -105,16 +105,19 @@ def run_notebook(
     ``output_dir`` changes.
     """
     params = resolve_parameters(name, profile, overrides, notebooks_dir, params_file)
-    source = notebooks_dir / f"{name}.ipynb"
+    source = source_notebook(name, notebooks_dir, params_file)
     results_dir = output_dir / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
     staged_nb = staging / f"{name}.ipynb"
-    previous_env = {k: os.environ.get(k) for k in (*KERNEL_ENV, RESULTS_DIR_ENV, "MPLBACKEND")}
+    previous_env = {
+        k: os.environ.get(k) for k in (*KERNEL_ENV, RESULTS_DIR_ENV, CHAPTER_ENV, "MPLBACKEND")
+    }
     previous_handler = signal.signal(signal.SIGTERM, _raise_on_sigterm)
     try:
         os.environ.update(KERNEL_ENV)
         os.environ[RESULTS_DIR_ENV] = str(staging)
+        os.environ[CHAPTER_ENV] = name
         os.environ.pop("MPLBACKEND", None)  # let the kernel use its inline backend
         start = time.perf_counter()
         try:
