@@ -9,8 +9,10 @@ of :mod:`medlib.metrics.survival` treat them alike. Chapter: ``progression``.
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +55,36 @@ def _discrete_prediction(
     )
 
 
+class EarlyStopping:
+    """Keeps the state of the epoch with the lowest validation loss and says when
+    ``patience`` epochs have passed without an improvement of at least ``min_delta``."""
+
+    def __init__(self, patience: int, min_delta: float = 1e-4) -> None:
+        self.patience, self.min_delta = patience, min_delta
+        self.best, self.best_state, self.waited = np.inf, None, 0
+
+    def should_stop(self, val_loss: float, snapshot: Callable[[], object]) -> bool:
+        if val_loss < self.best - self.min_delta:
+            self.best, self.best_state, self.waited = val_loss, snapshot(), 0
+            return False
+        self.waited += 1
+        return self.waited >= self.patience
+
+
+@contextmanager
+def _quiet_tensorflow_retracing() -> Iterator[None]:
+    """Each split builds new Keras models, and TensorFlow warns about re-tracing its step
+    function every few models; the notice is expected here, so it is silenced while
+    training and the logger restored afterwards."""
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def fit_recurrent(
     kind: str,
     train: LandmarkSet,
@@ -80,23 +112,20 @@ def fit_recurrent(
     y_train = discrete_targets(train.time, train.event, edges)
     y_val = discrete_targets(val.time, val.event, edges)
     rng = np.random.default_rng(seed)
-    best, best_weights, waited = np.inf, None, 0
-    for _ in range(epochs):
-        order = rng.permutation(len(train))
-        for rows in np.array_split(order, max(1, len(train) // batch_size)):
-            model.train_on_batch([train.sequences[rows], train.mask[rows]], y_train[rows])
-        val_logits = model([val.sequences, val.mask], training=False)
-        val_loss = float(keras.ops.mean(keras_nll(y_val, val_logits)))
-        if val_loss < best - 1e-4:
-            best, best_weights, waited = val_loss, model.get_weights(), 0
-        else:
-            waited += 1
-            if waited >= patience:
+    stopper = EarlyStopping(patience)
+    with _quiet_tensorflow_retracing():
+        for _ in range(epochs):
+            order = rng.permutation(len(train))
+            for rows in np.array_split(order, max(1, len(train) // batch_size)):
+                model.train_on_batch([train.sequences[rows], train.mask[rows]], y_train[rows])
+            val_logits = model([val.sequences, val.mask], training=False)
+            val_loss = float(keras.ops.mean(keras_nll(y_val, val_logits)))
+            if stopper.should_stop(val_loss, model.get_weights):
                 break
-    model.set_weights(best_weights)
+    model.set_weights(stopper.best_state)
     logits = keras.ops.convert_to_numpy(model([test.sequences, test.mask], training=False))
     hazards = 1 / (1 + np.exp(-logits))
-    return _discrete_prediction(hazards, edges, time.perf_counter() - start)
+    return _discrete_prediction(hazards, edges, time.perf_counter() - start, {"model": model})
 
 
 def _torch_batch(data: LandmarkSet, rows: np.ndarray) -> tuple[torch.Tensor, ...]:
@@ -133,7 +162,7 @@ def fit_attention(
         for name, d in (("train", train), ("val", val))
     }
     rng = np.random.default_rng(seed)
-    best, best_state, waited = np.inf, None, 0
+    stopper = EarlyStopping(patience)
     for _ in range(epochs):
         model.train()
         for rows in np.array_split(rng.permutation(len(train)), max(1, len(train) // batch_size)):
@@ -146,14 +175,10 @@ def fit_attention(
         with torch.no_grad():
             logits, _ = model(*_torch_batch(val, np.arange(len(val))))
             val_loss = float(torch_nll(logits, targets["val"]))
-        if val_loss < best - 1e-4:
-            best, waited = val_loss, 0
-            best_state = {k: v.clone() for k, v in model.state_dict().items()}
-        else:
-            waited += 1
-            if waited >= patience:
-                break
-    model.load_state_dict(best_state)
+        snapshot = lambda: {k: v.clone() for k, v in model.state_dict().items()}  # noqa: E731
+        if stopper.should_stop(val_loss, snapshot):
+            break
+    model.load_state_dict(stopper.best_state)
     model.eval()
     with torch.no_grad():
         logits, weights = model(*_torch_batch(test, np.arange(len(test))))

@@ -117,3 +117,16 @@ def test_time_encoding_separates_visit_times():
     encoded = time_encoding(torch.tensor([[0.0, 0.5, 3.0]]), 8)
     assert encoded.shape == (1, 3, 8)
     assert not torch.allclose(encoded[0, 1], encoded[0, 2])
+
+
+def test_early_stopping_keeps_the_best_state_and_waits_patience_epochs():
+    from medlib.progression import EarlyStopping
+
+    stopper = EarlyStopping(patience=2)
+    stopped_at = None
+    for epoch, loss in enumerate([1.0, 0.5, 0.6, 0.55, 0.4]):
+        if stopper.should_stop(loss, lambda loss=loss: f"weights at loss {loss}"):
+            stopped_at = epoch
+            break
+    assert stopped_at == 3  # two epochs without improving on 0.5
+    assert stopper.best_state == "weights at loss 0.5"

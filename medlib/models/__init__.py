@@ -1,6 +1,8 @@
 """Networks of the book, one module per family.
 
 - :mod:`.cnn`: the seed's convolutional network (Keras), chapter ``cnn_diagnosis``.
+- :mod:`.recurrent`: the seed's SimpleRNN design, GRU and LSTM (Keras), and
+- :mod:`.attention`: the seed's self-attention, corrected (torch), chapter ``progression``.
 """
 
 from medlib.models.cnn import seed_cnn
