@@ -111,9 +111,9 @@ NAFLD_DIAGNOSES = (
 def load_nafld() -> VisitCohort:
     """NAFLD cohort: one visit per date with a laboratory value or a new diagnosis.
 
-    Laboratory values are carried only on the day they were measured; a diagnosis is
-    encoded as "diagnosed by this date" (0/1), known from its date on. Dates before entry
-    (negative times) are history that may be used at any landmark.
+    Laboratory values are carried only on the day they were measured (FIB-4 on the log
+    scale); a diagnosis is encoded as "diagnosed by this date" (0/1), known from its date
+    on. Dates before entry (negative times) are history that may be used at any landmark.
     """
     subjects = _rdataset("nafld1")
     labs = _rdataset("nafld2")
@@ -139,6 +139,7 @@ def load_nafld() -> VisitCohort:
     visits[list(NAFLD_DIAGNOSES)] = diagnosed.astype(float)
     static_frame = subjects.set_index("id")[["age", "male", "bmi"]]
     visits = visits.join(static_frame, on="id")
+    visits["fib4"] = np.log(visits["fib4"])  # FIB-4 is right-skewed (up to 20+ SD): log scale
     visits["time"] = visits["days"] / DAYS_PER_YEAR
     for lab in NAFLD_LABS:
         if lab not in visits:
