@@ -11,6 +11,7 @@ baselines their baseline and at-landmark covariates. Chapter: ``progression``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -50,17 +51,24 @@ class LandmarkBuilder:
         outcomes = self.cohort.outcomes
         return outcomes.loc[outcomes["time"] > self.landmark, "id"].to_numpy()
 
-    def _history(self, ids: np.ndarray) -> pd.DataFrame:
+    @cached_property
+    def _eligible_history(self) -> pd.DataFrame:
+        """Visits up to the landmark of every eligible person, last value carried forward,
+        with a measured flag per dynamic covariate. Each person's rows depend on that
+        person's past only, so this is computed once and shared by every split."""
         visits = self.cohort.visits
-        history = visits[visits["id"].isin(ids) & (visits["time"] <= self.landmark)].copy()
-        history = history.sort_values(["id", "time"])
-        measured = history[list(self.cohort.dynamic)].notna()
-        history[list(self.cohort.dynamic)] = history.groupby("id")[
-            list(self.cohort.dynamic)
-        ].ffill()  # last value carried forward
-        for column in self.cohort.dynamic:
+        history = visits[visits["id"].isin(self.eligible_ids()) & (visits["time"] <= self.landmark)]
+        history = history.sort_values(["id", "time"]).copy()
+        dynamic = list(self.cohort.dynamic)
+        measured = history[dynamic].notna()
+        history[dynamic] = history.groupby("id")[dynamic].ffill()  # last value carried forward
+        for column in dynamic:
             history[f"measured:{column}"] = measured[column].to_numpy(dtype=float)
         return history
+
+    def _history(self, ids: np.ndarray) -> pd.DataFrame:
+        history = self._eligible_history
+        return history[history["id"].isin(ids)]
 
     def fit(self, train_ids: np.ndarray) -> LandmarkBuilder:
         """Learn medians, means and scales from the training people's history."""
