@@ -17,6 +17,7 @@ from pathlib import Path
 from medlib.book.params import (
     ParameterError,
     notebook_names,
+    parse_overrides,
     profile_names,
     resolve_parameters,
     source_notebook,
@@ -53,8 +54,6 @@ def _list() -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from medlib.book.params import parse_overrides
-
     names = args.names or notebook_names()
     overrides = parse_overrides(args.param)
     for name in names:  # check every request before the first (long) run starts
