@@ -3,6 +3,10 @@
 - :mod:`.binary`: diagnostic (binary) models: AUROC, AUPRC, operating-point metrics,
   Brier, calibration, stratified bootstrap intervals. Chapters ``cnn_diagnosis``,
   ``optimizers``.
+- :mod:`.multiclass`: AUROC, accuracy, ECE and Brier for binary *and* multi-class image
+  tasks, as MedMNIST reports them. Chapter ``cnn_beyond``.
+- :mod:`.seeds`: bootstrap intervals for a result averaged over training seeds.
+  Chapter ``cnn_beyond``.
 - :mod:`.survival`: progression (time-to-event) models: Harrell's and Uno's C-index,
   time-dependent AUC, integrated Brier score, calibration at a horizon. Chapter
   ``progression``.
