@@ -1,0 +1,211 @@
+"""A torch training loop for image classifiers with the ingredients of chapter ``cnn_beyond``.
+
+Each ingredient is one field of :class:`TrainRecipe`, so that the chapter's ablation table
+switches one off at a time: augmentation (:mod:`medlib.augment`), class weighting or label
+smoothing, the learning-rate schedule (one-cycle, Smith & Topin 2019, or the MedMNIST
+protocol's step decay) and test-time augmentation at prediction. Model selection follows the
+MedMNIST protocol: the weights of the epoch with the best *validation* AUROC are kept; the
+test split is never seen here.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+from torch.nn import functional
+
+from medlib.augment import TTA_VIEWS, RandomAffineContrast, tta_view
+from medlib.metrics.multiclass import auroc
+
+
+@dataclass(frozen=True)
+class TrainRecipe:
+    """How to train: every field is an ingredient the chapter can switch off.
+
+    ``schedule`` is ``"onecycle"`` (warm-up then cosine annealing to ~0) or ``"step"``
+    (the MedMNIST protocol: x0.1 at 50% and 75% of the epochs).
+    """
+
+    epochs: int = 20
+    batch_size: int = 128
+    learning_rate: float = 3e-3
+    weight_decay: float = 1e-4
+    schedule: str = "onecycle"
+    augmentation: RandomAffineContrast | None = field(default_factory=RandomAffineContrast)
+    class_weighting: bool = True
+    label_smoothing: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.schedule not in ("onecycle", "step"):
+            raise ValueError(f"schedule must be 'onecycle' or 'step', got {self.schedule!r}")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError("epochs and batch_size must be positive integers")
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit_classifier` returns: per-epoch history, the kept epoch and timing."""
+
+    history: pd.DataFrame
+    best_epoch: int
+    best_val_auroc: float
+    train_seconds: float
+    train_images_per_second: float
+
+
+def to_tensor(images: np.ndarray) -> torch.Tensor:
+    """uint8 ``(n, h, w)`` or ``(n, h, w, c)`` to float ``(n, c, h, w)`` in [0, 1],
+    channels-last in memory (about 25% faster for convolutions on CPU)."""
+    x = torch.from_numpy(np.ascontiguousarray(images)).float().div_(255.0)
+    x = x[:, None] if x.ndim == 3 else x.permute(0, 3, 1, 2)
+    return x.contiguous(memory_format=torch.channels_last)
+
+
+def n_outputs_for(n_classes: int) -> int:
+    """One logit for a binary task (sigmoid), one per class otherwise (softmax)."""
+    return 1 if n_classes == 2 else n_classes
+
+
+def class_weights(labels: np.ndarray, n_classes: int) -> torch.Tensor:
+    """Inverse-frequency weights ``n / (k * n_c)``, so that every class carries equal total
+    weight in the loss; a class absent from ``labels`` gets weight 0."""
+    counts = np.bincount(labels, minlength=n_classes).astype(float)
+    weights = np.divide(
+        len(labels), n_classes * counts, out=np.zeros_like(counts), where=counts > 0
+    )
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def classification_loss(
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    n_classes: int,
+    weights: torch.Tensor | None,
+    label_smoothing: float,
+) -> torch.Tensor:
+    """Weighted, optionally label-smoothed cross-entropy for one logit (binary) or k logits."""
+    if n_classes == 2:
+        target = labels.float() * (1 - label_smoothing) + label_smoothing / 2
+        per_case = functional.binary_cross_entropy_with_logits(
+            logits[:, 0], target, reduction="none"
+        )
+        if weights is None:
+            return per_case.mean()
+        case_weights = weights[labels]
+        return (per_case * case_weights).sum() / case_weights.sum()
+    return functional.cross_entropy(logits, labels, weight=weights, label_smoothing=label_smoothing)
+
+
+def probabilities(logits: torch.Tensor | np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Probabilities from logits: sigmoid of one column (returned flat), softmax otherwise."""
+    z = torch.as_tensor(np.asarray(logits), dtype=torch.float64) / temperature
+    if z.ndim == 1 or z.shape[1] == 1:
+        return torch.sigmoid(z.reshape(-1)).numpy()
+    return torch.softmax(z, dim=1).numpy()
+
+
+@torch.no_grad()
+def predict_view_logits(
+    model: torch.nn.Module, x: torch.Tensor, batch_size: int = 512
+) -> np.ndarray:
+    """Logits of every view in :data:`TTA_VIEWS`, in inference mode: ``(views, n, k)``;
+    view 0 is the plain prediction, the mean over views the test-time-augmented one."""
+    model.eval()
+    out = []
+    for start in range(0, len(x), batch_size):
+        batch = x[start : start + batch_size]
+        out.append(torch.stack([model(tta_view(batch, v)) for v in TTA_VIEWS]))
+    return torch.cat(out, dim=1).numpy()
+
+
+@torch.no_grad()
+def predict_logits(
+    model: torch.nn.Module, x: torch.Tensor, tta: bool = False, batch_size: int = 512
+) -> np.ndarray:
+    """Logits in inference mode; with ``tta`` the mean logit over :data:`TTA_VIEWS`."""
+    if tta:
+        return predict_view_logits(model, x, batch_size).mean(axis=0)
+    model.eval()
+    return torch.cat(
+        [model(x[start : start + batch_size]) for start in range(0, len(x), batch_size)]
+    ).numpy()
+
+
+def _lr_scheduler(optimizer: torch.optim.Optimizer, recipe: TrainRecipe, steps_per_epoch: int):
+    if recipe.schedule == "onecycle":
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer,
+            max_lr=recipe.learning_rate,
+            epochs=recipe.epochs,
+            steps_per_epoch=steps_per_epoch,
+            # 20% warm-up; a tiny run (a smoke test) needs more than one warm-up step
+            pct_start=min(0.75, max(0.2, 1.5 / (recipe.epochs * steps_per_epoch))),
+        )
+    milestones = [
+        int(0.5 * recipe.epochs) * steps_per_epoch,
+        int(0.75 * recipe.epochs) * steps_per_epoch,
+    ]
+    return torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=milestones, gamma=0.1)
+
+
+def fit_classifier(
+    model: torch.nn.Module,
+    x_train: torch.Tensor,
+    y_train: np.ndarray,
+    x_val: torch.Tensor,
+    y_val: np.ndarray,
+    n_classes: int,
+    recipe: TrainRecipe,
+    seed: int,
+) -> FitResult:
+    """Train ``model`` in place with AdamW and ``recipe``; keep the best-validation epoch.
+
+    Batches are drawn by a generator seeded with ``seed`` (so are the augmentations), which
+    makes a run repeatable on the same machine. The model is left holding the weights of
+    the epoch with the highest validation AUROC.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    labels = torch.from_numpy(np.asarray(y_train, dtype=np.int64))
+    weights = class_weights(labels.numpy(), n_classes) if recipe.class_weighting else None
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay
+    )
+    steps_per_epoch = -(-len(x_train) // recipe.batch_size)
+    scheduler = _lr_scheduler(optimizer, recipe, steps_per_epoch)
+    rows, best_state, best_auroc, best_epoch, train_seconds = [], None, -np.inf, -1, 0.0
+    for epoch in range(recipe.epochs):
+        model.train()
+        start, total_loss = time.perf_counter(), 0.0
+        order = torch.randperm(len(x_train), generator=generator)
+        for first in range(0, len(order), recipe.batch_size):
+            index = order[first : first + recipe.batch_size]
+            batch = x_train[index]
+            if recipe.augmentation is not None:
+                batch = recipe.augmentation(batch, generator)
+            loss = classification_loss(
+                model(batch), labels[index], n_classes, weights, recipe.label_smoothing
+            )
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            total_loss += loss.item() * len(index)
+        train_seconds += time.perf_counter() - start
+        val_auroc = auroc(y_val, probabilities(predict_logits(model, x_val)))
+        rows.append({"epoch": epoch + 1, "loss": total_loss / len(x_train), "val_auroc": val_auroc})
+        if val_auroc > best_auroc:
+            best_auroc, best_epoch = val_auroc, epoch + 1
+            best_state = copy.deepcopy(model.state_dict())
+    model.load_state_dict(best_state)
+    return FitResult(
+        history=pd.DataFrame(rows),
+        best_epoch=best_epoch,
+        best_val_auroc=float(best_auroc),
+        train_seconds=train_seconds,
+        train_images_per_second=recipe.epochs * len(x_train) / train_seconds,
+    )

@@ -1,0 +1,106 @@
+"""The torch training loop: losses, class weights, best-validation selection, repeatability."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from medlib.augment import TTA_VIEWS
+from medlib.models.cnn_torch import ImprovedCNN
+from medlib.train_torch import (
+    TrainRecipe,
+    class_weights,
+    classification_loss,
+    fit_classifier,
+    n_outputs_for,
+    predict_logits,
+    predict_view_logits,
+    probabilities,
+    to_tensor,
+)
+
+
+def test_to_tensor_scales_and_moves_channels_first():
+    gray = np.full((2, 28, 28), 255, np.uint8)
+    rgb = np.zeros((2, 28, 28, 3), np.uint8)
+    assert to_tensor(gray).shape == (2, 1, 28, 28) and float(to_tensor(gray).max()) == 1.0
+    assert to_tensor(rgb).shape == (2, 3, 28, 28)
+
+
+def test_class_weights_equalise_total_weight():
+    labels = np.array([0, 0, 0, 1])
+    w = class_weights(labels, 2).numpy()
+    assert w[0] * 3 == pytest.approx(w[1] * 1)
+    assert class_weights(np.array([0, 0]), 3).numpy()[2] == 0  # absent class
+
+
+def test_binary_loss_with_smoothing_matches_the_definition():
+    logits, labels = torch.tensor([[2.0], [-1.0]]), torch.tensor([1, 0])
+    loss = classification_loss(logits, labels, 2, None, label_smoothing=0.2)
+    targets = torch.tensor([0.9, 0.1])
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(logits[:, 0], targets)
+    torch.testing.assert_close(loss, expected)
+
+
+def test_weighted_binary_loss_is_a_weighted_mean():
+    logits, labels = torch.tensor([[0.5], [0.5], [0.5]]), torch.tensor([0, 0, 1])
+    w = torch.tensor([1.0, 4.0])
+    per_case = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits[:, 0], labels.float(), reduction="none"
+    )
+    expected = (per_case * torch.tensor([1.0, 1.0, 4.0])).sum() / 6
+    torch.testing.assert_close(classification_loss(logits, labels, 2, w, 0.0), expected)
+
+
+def test_recipe_rejects_unknown_schedule():
+    with pytest.raises(ValueError, match="schedule"):
+        TrainRecipe(schedule="linear")
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_fit_keeps_the_best_validation_epoch_and_repeats(n_classes):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (64, 28, 28), dtype=np.uint8)
+    labels = np.arange(64) % n_classes
+    images[labels == 1, 10:18, 10:18] = 255  # a learnable bright square for class 1
+    x = to_tensor(images)
+    recipe = TrainRecipe(epochs=3, batch_size=16, learning_rate=1e-2)
+
+    def run():
+        torch.manual_seed(0)
+        model = ImprovedCNN(1, n_outputs_for(n_classes), widths=(4, 8, 8))
+        result = fit_classifier(model, x, labels, x, labels, n_classes, recipe, seed=1)
+        return model, result
+
+    model, result = run()
+    assert len(result.history) == 3
+    assert result.best_val_auroc == result.history["val_auroc"].max()
+    assert result.best_epoch == int(result.history["val_auroc"].idxmax()) + 1
+    kept = probabilities(predict_logits(model, x))
+    from medlib.metrics.multiclass import auroc
+
+    assert auroc(labels, kept) == pytest.approx(result.best_val_auroc)
+    _, again = run()
+    np.testing.assert_allclose(again.history["loss"], result.history["loss"])
+
+
+@pytest.mark.parametrize("schedule", ["onecycle", "step"])
+@pytest.mark.parametrize("n_images", [16, 40])
+def test_tiny_runs_train_with_either_schedule(schedule, n_images):
+    x = torch.rand(n_images, 1, 28, 28)
+    labels = np.arange(n_images) % 2
+    recipe = TrainRecipe(epochs=1, batch_size=16, schedule=schedule)
+    model = ImprovedCNN(widths=(4, 8, 8))
+    result = fit_classifier(model, x, labels, x, labels, 2, recipe, seed=0)
+    assert result.best_epoch == 1 and np.isfinite(result.history["loss"]).all()
+
+
+def test_tta_prediction_has_the_plain_shape_and_view_zero_is_plain():
+    model = ImprovedCNN(1, 3, widths=(4, 8, 8))
+    x = torch.rand(5, 1, 28, 28)
+    assert predict_logits(model, x, tta=True).shape == predict_logits(model, x).shape == (5, 3)
+    views = predict_view_logits(model, x, batch_size=2)
+    assert views.shape == (len(TTA_VIEWS), 5, 3)
+    np.testing.assert_allclose(views[0], predict_logits(model, x), atol=1e-6)
+    np.testing.assert_allclose(views.mean(0), predict_logits(model, x, tta=True), atol=1e-6)
