@@ -1,0 +1,15 @@
+"""The transcribed MedMNIST v2 rows are the ones DESIGN.md lists."""
+
+from medlib.published import published_results
+
+
+def test_pneumoniamnist_rows_match_design():
+    table = published_results("pneumoniamnist").set_index("model")
+    assert table.loc["ResNet-18 (28 px)", "test AUROC"] == 0.944
+    assert table.loc["Google AutoML Vision", "test accuracy"] == 0.946
+    assert len(table) == 4
+
+
+def test_unknown_data_set_gives_an_empty_table_with_the_columns():
+    table = published_results("bloodmnist")
+    assert table.empty and list(table.columns) == ["model", "source", "test AUROC", "test accuracy"]
