@@ -25,6 +25,13 @@ def test_recorder_writes_nothing_without_a_results_dir(monkeypatch, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_artifact_path_is_beside_the_results_and_none_outside_a_run(monkeypatch, tmp_path):
+    monkeypatch.delenv("MEDLIB_RESULTS_DIR", raising=False)
+    assert ResultsRecorder("x").artifact_path("model.pt") is None
+    monkeypatch.setenv("MEDLIB_RESULTS_DIR", str(tmp_path))
+    assert ResultsRecorder("x").artifact_path("model.pt") == tmp_path / "x_model.pt"
+
+
 def test_recorder_writes_json_and_predictions(monkeypatch, tmp_path):
     monkeypatch.setenv("MEDLIB_RESULTS_DIR", str(tmp_path))
     recorder = ResultsRecorder("x")

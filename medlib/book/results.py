@@ -81,6 +81,13 @@ class ResultsRecorder:
         """Any other JSON-serialisable fact worth keeping (thresholds, counts, timings)."""
         self.extra[key] = value
 
+    def artifact_path(self, file_name: str) -> Path | None:
+        """Where to write a file that belongs with the results (for example trained weights
+        a later chapter loads): ``$MEDLIB_RESULTS_DIR/NAME_file_name``, or None when the
+        run is not a runner's (then nothing should be written)."""
+        target = os.environ.get(RESULTS_DIR_ENV)
+        return Path(target) / f"{self.notebook}_{file_name}" if target else None
+
     def record(self) -> dict:
         return {"notebook": self.notebook, "data": self.data, "metrics": self.metrics,
                 "headline": self.headline, **self.extra}
