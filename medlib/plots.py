@@ -93,17 +93,29 @@ def confusion_matrices(
     return fig
 
 
-def reliability_diagram(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) -> Figure:
+def reliability_diagram(
+    y_true: np.ndarray, scores: np.ndarray | Mapping[str, np.ndarray], n_bins: int = 10
+) -> Figure:
     """Observed frequency against mean predicted probability in quantile bins, with the
-    ideal diagonal, over a histogram of the predicted probabilities."""
+    ideal diagonal, over a histogram of the predicted probabilities.
+
+    ``scores`` is one binary score array or a mapping of names to arrays, drawn as one
+    curve each (for example before and after recalibration).
+    """
+    named = {"model": scores} if isinstance(scores, np.ndarray) else dict(scores)
     fig, (ax_cal, ax_hist) = plt.subplots(
         2, 1, figsize=(5.2, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
     )
-    observed, predicted = calibration_curve(
-        np.ravel(y_true), np.ravel(scores), n_bins=n_bins, strategy="quantile"
-    )
     ax_cal.plot([0, 1], [0, 1], color="0.5", linestyle=":", label="perfect calibration")
-    ax_cal.plot(predicted, observed, marker="o", label="model")
+    for index, (name, values) in enumerate(named.items()):
+        observed, predicted = calibration_curve(
+            np.ravel(y_true), np.ravel(values), n_bins=n_bins, strategy="quantile"
+        )
+        ax_cal.plot(predicted, observed, marker="o", label=name, color=f"C{index}")
+        sns.histplot(
+            x=np.ravel(values), bins=20, ax=ax_hist, color=f"C{index}", alpha=0.5,
+            element="step",
+        )
     ax_cal.set(
         ylabel="observed fraction positive",
         title="Reliability diagram (test)",
@@ -111,7 +123,6 @@ def reliability_diagram(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10
         ylim=(0, 1),
     )
     ax_cal.legend(loc="upper left")
-    sns.histplot(x=np.ravel(scores), bins=20, ax=ax_hist, color="C0")
     ax_hist.set(xlabel="predicted probability", ylabel="cases")
     fig.tight_layout()
     return fig

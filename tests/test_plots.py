@@ -51,5 +51,7 @@ def test_confusion_matrices_one_panel_per_threshold():
 
 def test_reliability_diagram_and_image_grid():
     assert len(plots.reliability_diagram(Y, S).axes) == 2
+    two = plots.reliability_diagram(Y, {"before": S, "after": np.sqrt(S)})
+    assert [line.get_label() for line in two.axes[0].lines][1:] == ["before", "after"]
     fig = plots.image_grid(RNG.integers(0, 255, (7, 28, 28)), [str(i) for i in range(7)], n_cols=4)
     assert sum(ax.get_title() != "" for ax in fig.axes) == 7
