@@ -15,17 +15,32 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "medmnis
 
 
 def write_medmnist_like(
-    path: Path, n: dict[str, int] | None = None, size: int = 28, n_classes: int = 2, seed: int = 0
+    path: Path,
+    n: dict[str, int] | None = None,
+    size: int = 28,
+    n_classes: int = 2,
+    seed: int = 0,
+    channels: int = 1,
 ) -> Path:
-    """A small file with the six arrays of a MedMNIST .npz (random pixels, balanced labels)."""
+    """A small file with the six arrays of a MedMNIST .npz (random pixels, balanced labels;
+    grey-scale ``(n, size, size)`` or colour ``(n, size, size, channels)`` images)."""
     n = n or {"train": 40, "val": 12, "test": 12}
     rng = np.random.default_rng(seed)
+    shape = (size, size) if channels == 1 else (size, size, channels)
     arrays = {}
     for split, count in n.items():
-        arrays[f"{split}_images"] = rng.integers(0, 256, (count, size, size), dtype=np.uint8)
+        arrays[f"{split}_images"] = rng.integers(0, 256, (count, *shape), dtype=np.uint8)
         arrays[f"{split}_labels"] = (np.arange(count) % n_classes).reshape(-1, 1).astype(np.uint8)
     np.savez_compressed(path, **arrays)
     return path
+
+
+def list_in_manifest(directory: Path, *files: Path) -> None:
+    """Write the MANIFEST.tsv that lets the loader accept these (non-official) files."""
+    from medlib.data.medmnist import md5sum
+
+    lines = ["file\tmd5\tbytes"] + [f"{f.name}\t{md5sum(f)}\t{f.stat().st_size}" for f in files]
+    (directory / "MANIFEST.tsv").write_text("\n".join(lines) + "\n")
 
 
 @pytest.fixture

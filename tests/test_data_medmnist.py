@@ -18,12 +18,7 @@ from medlib.data import (
     md5sum,
 )
 
-from conftest import write_medmnist_like
-
-
-def list_in_manifest(directory, *files):
-    lines = ["file\tmd5\tbytes"] + [f"{f.name}\t{md5sum(f)}\t{f.stat().st_size}" for f in files]
-    (directory / "MANIFEST.tsv").write_text("\n".join(lines) + "\n")
+from conftest import list_in_manifest, write_medmnist_like
 
 
 def test_manifest_listed_file_loads_and_is_marked_unofficial(isolated_data_dirs):
