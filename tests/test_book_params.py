@@ -69,7 +69,7 @@ def test_profile_values_and_overrides_are_merged_and_typed():
     [
         (
             ["run", "no_such_chapter", "--profile", "book"],
-            "error: unknown notebook 'no_such_chapter'; known notebooks: cnn_diagnosis",
+            "error: unknown notebook 'no_such_chapter'; known notebooks: cnn_beyond, cnn_diagnosis",
         ),
         (
             ["run", "cnn_diagnosis", "--profile", "fast"],

@@ -26,7 +26,8 @@ def test_value_is_the_mean_and_sd_the_spread_over_seeds():
     table = seed_mean_bootstrap(y, scores, _auroc, n_resamples=200)
     assert table.loc["AUROC", "value"] == pytest.approx(np.mean(per_seed))
     assert table.loc["AUROC", "seed_sd"] == pytest.approx(np.std(per_seed, ddof=1))
-    assert table.loc["AUROC", "ci_low"] < table.loc["AUROC", "value"] < table.loc["AUROC", "ci_high"]
+    low, value, high = table.loc["AUROC", ["ci_low", "value", "ci_high"]]
+    assert low < value < high
 
 
 def test_one_seed_equals_the_plain_bootstrap():
