@@ -113,7 +113,11 @@ def reliability_diagram(
         )
         ax_cal.plot(predicted, observed, marker="o", label=name, color=f"C{index}")
         sns.histplot(
-            x=np.ravel(values), bins=20, ax=ax_hist, color=f"C{index}", alpha=0.5,
+            x=np.ravel(values),
+            bins=20,
+            ax=ax_hist,
+            color=f"C{index}",
+            alpha=0.5,
             element="step",
         )
     ax_cal.set(
