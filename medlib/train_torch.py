@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +26,8 @@ from medlib.metrics.multiclass import auroc
 
 @dataclass(frozen=True)
 class TrainRecipe:
-    """How to train: every field is an ingredient the chapter can switch off.
+    """How to train: every field is an ingredient the chapter can switch off. The defaults
+    are the recipe chapter ``cnn_beyond`` settled on (on validation data).
 
     ``schedule`` is ``"onecycle"`` (warm-up then cosine annealing to ~0) or ``"step"``
     (the MedMNIST protocol: x0.1 at 50% and 75% of the epochs).
@@ -37,14 +39,19 @@ class TrainRecipe:
     weight_decay: float = 1e-4
     schedule: str = "onecycle"
     augmentation: RandomAffineContrast | None = field(default_factory=RandomAffineContrast)
-    class_weighting: bool = True
-    label_smoothing: float = 0.0
+    class_weighting: bool = False
+    label_smoothing: float = 0.1
+    #: generalised cross-entropy exponent q (Zhang & Sabuncu, 2018), a loss robust to label
+    #: noise; 0 keeps ordinary cross-entropy (label smoothing applies only then)
+    gce_q: float = 0.0
 
     def __post_init__(self) -> None:
         if self.schedule not in ("onecycle", "step"):
             raise ValueError(f"schedule must be 'onecycle' or 'step', got {self.schedule!r}")
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError("epochs and batch_size must be positive integers")
+        if not 0 <= self.gce_q <= 1:
+            raise ValueError(f"gce_q must be in [0, 1], got {self.gce_q}")
 
 
 @dataclass
@@ -87,8 +94,20 @@ def classification_loss(
     n_classes: int,
     weights: torch.Tensor | None,
     label_smoothing: float,
+    gce_q: float = 0.0,
 ) -> torch.Tensor:
-    """Weighted, optionally label-smoothed cross-entropy for one logit (binary) or k logits."""
+    """Weighted, optionally label-smoothed cross-entropy for one logit (binary) or k logits;
+    with ``gce_q`` > 0 the generalised cross-entropy (1 - p_y^q) / q instead, which bounds
+    the loss of a confidently "wrong" (perhaps mislabelled) case."""
+    if gce_q > 0:
+        if n_classes == 2:
+            p = torch.sigmoid(logits[:, 0])
+            p_true = torch.where(labels == 1, p, 1 - p)
+        else:
+            p_true = torch.softmax(logits, dim=1).gather(1, labels[:, None])[:, 0]
+        per_case = (1 - p_true.clamp_min(1e-12) ** gce_q) / gce_q
+        case_weights = torch.ones_like(per_case) if weights is None else weights[labels]
+        return (per_case * case_weights).sum() / case_weights.sum()
     if n_classes == 2:
         target = labels.float() * (1 - label_smoothing) + label_smoothing / 2
         per_case = functional.binary_cross_entropy_with_logits(
@@ -162,12 +181,17 @@ def fit_classifier(
     n_classes: int,
     recipe: TrainRecipe,
     seed: int,
+    keep_best: bool = True,
+    perturb: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
 ) -> FitResult:
     """Train ``model`` in place with AdamW and ``recipe``; keep the best-validation epoch.
 
     Batches are drawn by a generator seeded with ``seed`` (so are the augmentations), which
     makes a run repeatable on the same machine. The model is left holding the weights of
-    the epoch with the highest validation AUROC.
+    the epoch with the highest validation AUROC, or of the last epoch with ``keep_best``
+    False (a model trained on shuffled labels must not be selected on real ones).
+    ``perturb(model, batch, labels)``, if given, replaces each (augmented) batch before the
+    step: adversarial training (chapter ``robustness``).
     """
     generator = torch.Generator().manual_seed(seed)
     labels = torch.from_numpy(np.asarray(y_train, dtype=np.int64))
@@ -187,8 +211,15 @@ def fit_classifier(
             batch = x_train[index]
             if recipe.augmentation is not None:
                 batch = recipe.augmentation(batch, generator)
+            if perturb is not None:
+                batch = perturb(model, batch, labels[index])
             loss = classification_loss(
-                model(batch), labels[index], n_classes, weights, recipe.label_smoothing
+                model(batch),
+                labels[index],
+                n_classes,
+                weights,
+                recipe.label_smoothing,
+                recipe.gce_q,
             )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -198,7 +229,7 @@ def fit_classifier(
         train_seconds += time.perf_counter() - start
         val_auroc = auroc(y_val, probabilities(predict_logits(model, x_val)))
         rows.append({"epoch": epoch + 1, "loss": total_loss / len(x_train), "val_auroc": val_auroc})
-        if val_auroc > best_auroc:
+        if val_auroc > best_auroc or (not keep_best and epoch == recipe.epochs - 1):
             best_auroc, best_epoch = val_auroc, epoch + 1
             best_state = copy.deepcopy(model.state_dict())
     model.load_state_dict(best_state)

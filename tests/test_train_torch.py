@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from medlib.augment import TTA_VIEWS
+from medlib.metrics.multiclass import auroc
 from medlib.models.cnn_torch import ImprovedCNN
 from medlib.train_torch import (
     TrainRecipe,
@@ -53,9 +54,29 @@ def test_weighted_binary_loss_is_a_weighted_mean():
     torch.testing.assert_close(classification_loss(logits, labels, 2, w, 0.0), expected)
 
 
+def test_generalised_cross_entropy_matches_its_definition_and_limit():
+    logits, labels = torch.tensor([[2.0], [-1.0], [0.5]]), torch.tensor([1, 1, 0])
+    p = torch.sigmoid(logits[:, 0])
+    p_true = torch.where(labels == 1, p, 1 - p)
+    expected = ((1 - p_true**0.7) / 0.7).mean()
+    torch.testing.assert_close(classification_loss(logits, labels, 2, None, 0.1, 0.7), expected)
+    # q -> 0 recovers cross-entropy: (1 - p^q) / q -> -log p
+    ce = classification_loss(logits, labels, 2, None, 0.0)
+    torch.testing.assert_close(
+        classification_loss(logits, labels, 2, None, 0.0, 1e-4), ce, atol=1e-3, rtol=1e-3
+    )
+    multi = torch.tensor([[1.0, 0.0, -1.0]])
+    p3 = torch.softmax(multi, dim=1)[0, 2]
+    torch.testing.assert_close(
+        classification_loss(multi, torch.tensor([2]), 3, None, 0.0, 0.5), (1 - p3**0.5) / 0.5
+    )
+
+
 def test_recipe_rejects_unknown_schedule():
     with pytest.raises(ValueError, match="schedule"):
         TrainRecipe(schedule="linear")
+    with pytest.raises(ValueError, match="gce_q"):
+        TrainRecipe(gce_q=2.0)
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
@@ -78,8 +99,6 @@ def test_fit_keeps_the_best_validation_epoch_and_repeats(n_classes):
     assert result.best_val_auroc == result.history["val_auroc"].max()
     assert result.best_epoch == int(result.history["val_auroc"].idxmax()) + 1
     kept = probabilities(predict_logits(model, x))
-    from medlib.metrics.multiclass import auroc
-
     assert auroc(labels, kept) == pytest.approx(result.best_val_auroc)
     _, again = run()
     np.testing.assert_allclose(again.history["loss"], result.history["loss"])
@@ -94,6 +113,18 @@ def test_tiny_runs_train_with_either_schedule(schedule, n_images):
     model = ImprovedCNN(widths=(4, 8, 8))
     result = fit_classifier(model, x, labels, x, labels, 2, recipe, seed=0)
     assert result.best_epoch == 1 and np.isfinite(result.history["loss"]).all()
+
+
+def test_keep_best_false_keeps_the_last_epoch():
+    x = torch.rand(32, 1, 28, 28)
+    labels = np.arange(32) % 2
+    model = ImprovedCNN(widths=(4, 8, 8))
+    recipe = TrainRecipe(epochs=3, batch_size=16)
+    result = fit_classifier(model, x, labels, x, labels, 2, recipe, seed=0, keep_best=False)
+    assert result.best_epoch == 3
+    assert auroc(labels, probabilities(predict_logits(model, x))) == pytest.approx(
+        result.history["val_auroc"].iloc[-1]
+    )
 
 
 def test_tta_prediction_has_the_plain_shape_and_view_zero_is_plain():
