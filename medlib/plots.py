@@ -145,3 +145,33 @@ def image_grid(
         ax.set_title(title, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def attribution_grid(
+    images: np.ndarray, maps: Mapping[str, np.ndarray], row_titles: Sequence[str]
+) -> Figure:
+    """One row per image: the image, then each method's map over it (chapter
+    ``interpretability``). Maps are shown as |attribution| scaled per image to its own
+    maximum, so that the colour says where a method looks, not how strongly."""
+    n, names = len(images), list(maps)
+    fig, axes = plt.subplots(
+        n, 1 + len(names), figsize=(1.9 * (1 + len(names)), 2.0 * n), squeeze=False
+    )
+    for row in range(n):
+        image = images[row] if images[row].ndim == 2 else images[row].mean(axis=-1)
+        axes[row, 0].imshow(image, cmap="gray")
+        axes[row, 0].set_ylabel(row_titles[row], fontsize=8)
+        for col, name in enumerate(names, start=1):
+            heat = np.abs(maps[name][row])
+            heat = heat / heat.max() if heat.max() > 0 else heat
+            axes[row, col].imshow(image, cmap="gray")
+            axes[row, col].imshow(heat, cmap="inferno", alpha=0.55, vmin=0, vmax=1)
+            if row == 0:
+                axes[row, col].set_title(name, fontsize=9)
+        if row == 0:
+            axes[row, 0].set_title("image", fontsize=9)
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig

@@ -55,3 +55,11 @@ def test_reliability_diagram_and_image_grid():
     assert [line.get_label() for line in two.axes[0].lines][1:] == ["before", "after"]
     fig = plots.image_grid(RNG.integers(0, 255, (7, 28, 28)), [str(i) for i in range(7)], n_cols=4)
     assert sum(ax.get_title() != "" for ax in fig.axes) == 7
+
+
+def test_attribution_grid_has_a_column_per_method_and_a_row_per_image():
+    images = RNG.integers(0, 256, (3, 28, 28))
+    maps = {"a": RNG.random((3, 28, 28)), "b": np.zeros((3, 28, 28))}
+    fig = plots.attribution_grid(images, maps, ["x", "y", "z"])
+    assert len(fig.axes) == 3 * 3
+    plt.close(fig)

@@ -1,0 +1,162 @@
+"""Attribution maps and the sanity checks of Adebayo et al. (2018) (chapter
+``interpretability``).
+
+Three captum methods from three families: Grad-CAM (class-activation maps from the last
+convolutional stage's gradients; Selvaraju et al., 2017), Integrated Gradients (path
+integral of input gradients from a black baseline; Sundararajan et al., 2017) and Occlusion
+(the change of the output when a 4 x 4 patch is blacked out; Zeiler & Fergus, 2014). Every
+method explains the logit of the class asked for, through :class:`ClassLogits`.
+
+A map that does not change when the model's weights are randomised, or when the model was
+trained on random labels, cannot be explaining what the model learned. The sanity checks
+below measure that change as the similarity of maps before and after (Spearman rank
+correlation of absolute values, and SSIM); high similarity after randomisation is a
+failure.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+from tqdm import TqdmExperimentalWarning, TqdmWarning
+
+with warnings.catch_warnings():  # captum imports tqdm.auto, which warns without ipywidgets
+    warnings.simplefilter("ignore", TqdmWarning)
+    warnings.simplefilter("ignore", TqdmExperimentalWarning)
+    from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, Occlusion
+from scipy.stats import spearmanr
+from torch import nn
+from torchmetrics.functional.image import structural_similarity_index_measure
+
+#: An attribution method: (model, images (n, c, h, w), classes (n,)) -> maps (n, h, w).
+Explainer = Callable[[nn.Module, torch.Tensor, torch.Tensor], np.ndarray]
+
+
+class ClassLogits(nn.Module):
+    """One logit per class for any of the book's classifiers, so that every method can
+    explain the class the model *called*.
+
+    A binary model has one logit z for the positive class; its two-class view is
+    ``(-z/2, z/2)``, whose softmax is exactly ``(1 - sigmoid(z), sigmoid(z))``. Explaining
+    class 0 then means explaining what *lowers* z, which a ReLU-ed Grad-CAM of z alone
+    would discard.
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    @property
+    def last_stage(self) -> nn.Module:
+        """Grad-CAM's layer: the last residual stage of the wrapped CNN."""
+        if hasattr(self.model, "blocks"):
+            return self.model.blocks[-1]
+        raise TypeError(f"{type(self.model).__name__} has no 'blocks' for Grad-CAM")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        logits = self.model(x)
+        if logits.shape[1] == 1:
+            return torch.cat([-logits / 2, logits / 2], dim=1)
+        return logits
+
+
+def grad_cam(model: ClassLogits, images: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
+    """Grad-CAM on the last residual stage, upsampled bilinearly to the image size."""
+    model.eval()
+    cam = LayerGradCam(model, model.last_stage).attribute(
+        images, target=targets, relu_attributions=True
+    )
+    upsampled = LayerAttribution.interpolate(cam, tuple(images.shape[-2:]), "bilinear")
+    return upsampled.sum(dim=1).detach().numpy()
+
+
+def integrated_gradients(
+    model: nn.Module, images: torch.Tensor, targets: torch.Tensor, n_steps: int = 32
+) -> np.ndarray:
+    """Integrated Gradients from an all-black baseline, summed over channels."""
+    model.eval()
+    attributions = IntegratedGradients(model).attribute(
+        images,
+        baselines=torch.zeros_like(images),
+        target=targets,
+        n_steps=n_steps,
+        internal_batch_size=256,
+    )
+    return attributions.sum(dim=1).detach().numpy()
+
+
+def occlusion(
+    model: nn.Module, images: torch.Tensor, targets: torch.Tensor, patch: int = 4, stride: int = 2
+) -> np.ndarray:
+    """Occlusion with a black ``patch`` x ``patch`` window moved by ``stride`` pixels."""
+    model.eval()
+    channels = images.shape[1]
+    with torch.no_grad():
+        attributions = Occlusion(model).attribute(
+            images,
+            sliding_window_shapes=(channels, patch, patch),
+            strides=(channels, stride, stride),
+            baselines=0.0,
+            target=targets,
+            perturbations_per_eval=64,
+        )
+    return attributions.sum(dim=1).numpy()
+
+
+METHODS: dict[str, Explainer] = {
+    "Grad-CAM": grad_cam,
+    "Integrated Gradients": integrated_gradients,
+    "Occlusion": occlusion,
+}
+
+
+def _unit_range(maps: np.ndarray) -> np.ndarray:
+    flat = maps.reshape(len(maps), -1)
+    low, high = flat.min(axis=1, keepdims=True), flat.max(axis=1, keepdims=True)
+    return ((flat - low) / np.where(high > low, high - low, 1.0)).reshape(maps.shape)
+
+
+def map_similarity(before: np.ndarray, after: np.ndarray) -> dict[str, float]:
+    """Mean over images of the Spearman rank correlation of |maps| and of the SSIM of
+    |maps| scaled to [0, 1] (Adebayo et al., 2018 use both)."""
+    a, b = np.abs(before), np.abs(after)
+    rho = []
+    for x, y in zip(a.reshape(len(a), -1), b.reshape(len(b), -1), strict=True):
+        value = spearmanr(x, y).statistic if x.std() > 0 and y.std() > 0 else 0.0
+        rho.append(float(value))
+    ssim = structural_similarity_index_measure(
+        torch.from_numpy(_unit_range(a)[:, None]).double(),
+        torch.from_numpy(_unit_range(b)[:, None]).double(),
+        data_range=1.0,
+        reduction="none",
+    )
+    return {"spearman": float(np.mean(rho)), "ssim": float(ssim.mean())}
+
+
+def cascading_randomisation(
+    model: nn.Module, layer_names: Sequence[str], seed: int = 0
+) -> list[tuple[str, nn.Module]]:
+    """Copies of ``model`` with its layers re-initialised cumulatively, in the order given
+    (top, the output layer, first): ``[(name, model with name and all before it random)]``.
+
+    Re-initialisation uses each layer's own ``reset_parameters`` under a fixed seed.
+    """
+    modules = dict(model.named_modules())
+    unknown = [name for name in layer_names if name not in modules]
+    if unknown:
+        raise ValueError(
+            f"no such layers: {unknown}; choose from {sorted(n for n in modules if n)}"
+        )
+    randomised, current = [], copy.deepcopy(model)
+    torch.manual_seed(seed)
+    for name in layer_names:
+        current = copy.deepcopy(current)
+        for module in dict(current.named_modules())[name].modules():
+            if hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+        randomised.append((name, current))
+    return randomised
