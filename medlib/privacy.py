@@ -1,0 +1,101 @@
+"""Membership inference and differentially private training (chapter ``robustness``).
+
+Membership inference asks whether a given X-ray was in the training set: a privacy harm
+when membership itself is sensitive (a patient was treated at this hospital, for this
+disease). The loss-threshold attack of Yeom et al. (2018) needs only the model's loss on
+the image: training images tend to have lower loss. Its AUROC over members and
+non-members from the same distribution measures the leak (0.5: none).
+
+DP-SGD (Abadi et al., 2016) bounds that leak for every possible attack: each example's
+gradient is clipped to ``max_grad_norm`` and Gaussian noise is added to the sum, with the
+noise calibrated by opacus so that the whole training run is (epsilon, delta)-differentially
+private. The price is accuracy, which the chapter measures.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.metrics import roc_auc_score
+from torch.nn import functional
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def per_example_loss(
+    model: torch.nn.Module, images: torch.Tensor, labels: np.ndarray
+) -> np.ndarray:
+    """Binary cross-entropy of a one-logit model on each image, in inference mode."""
+    model.eval()
+    with torch.no_grad():
+        logits = torch.cat([model(images[i : i + 512])[:, 0] for i in range(0, len(images), 512)])
+    target = torch.as_tensor(np.asarray(labels), dtype=torch.float32)
+    return functional.binary_cross_entropy_with_logits(logits, target, reduction="none").numpy()
+
+
+def loss_threshold_attack_auroc(member_losses: np.ndarray, nonmember_losses: np.ndarray) -> float:
+    """AUROC of "lower loss means member" (Yeom et al., 2018); 0.5 means no leak."""
+    truth = np.r_[np.ones(len(member_losses)), np.zeros(len(nonmember_losses))]
+    return float(roc_auc_score(truth, -np.r_[member_losses, nonmember_losses]))
+
+
+def fit_private(
+    model: torch.nn.Module,
+    images: torch.Tensor,
+    labels: np.ndarray,
+    epochs: int,
+    seed: int,
+    target_epsilon: float | None,
+    delta: float = 1e-5,
+    max_grad_norm: float = 1.0,
+    batch_size: int = 256,
+    learning_rate: float = 1e-3,
+) -> float:
+    """Train a one-logit ``model`` in place with Adam, with DP-SGD through opacus when
+    ``target_epsilon`` is given (else the same loop without clipping or noise). Returns the
+    epsilon spent (infinity for the non-private run).
+
+    The model must hold no batch normalisation (it mixes examples, which DP-SGD forbids);
+    opacus's validator says so when it does.
+    """
+    from opacus import PrivacyEngine
+    from opacus.validators import ModuleValidator
+
+    errors = ModuleValidator.validate(model, strict=False)
+    if errors:
+        raise ValueError(f"this model cannot be trained with DP-SGD: {errors[0]}")
+    torch.manual_seed(seed)
+    dataset = TensorDataset(images, torch.as_tensor(np.asarray(labels), dtype=torch.float32))
+    loader = DataLoader(
+        dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed)
+    )
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    engine = None
+    if target_epsilon is not None:
+        with warnings.catch_warnings():  # opacus warns that secure_mode is off (a test setting)
+            warnings.simplefilter("ignore")
+            engine = PrivacyEngine()
+            model, optimizer, loader = engine.make_private_with_epsilon(
+                module=model,
+                optimizer=optimizer,
+                data_loader=loader,
+                epochs=epochs,
+                target_epsilon=target_epsilon,
+                target_delta=delta,
+                max_grad_norm=max_grad_norm,
+            )
+    model.train()
+    # opacus's per-sample-gradient hooks warn that images do not require gradients (they
+    # need not: only the weights' gradients are used)
+    warnings.filterwarnings("ignore", "Full backward hook is firing", UserWarning)
+    for _ in range(epochs):
+        for batch, target in loader:
+            if len(batch) == 0:  # Poisson sampling can draw an empty batch
+                continue
+            optimizer.zero_grad(set_to_none=True)
+            loss = functional.binary_cross_entropy_with_logits(model(batch)[:, 0], target)
+            loss.backward()
+            optimizer.step()
+    model.eval()
+    return float("inf") if engine is None else float(engine.get_epsilon(delta))
