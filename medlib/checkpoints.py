@@ -16,8 +16,9 @@ import numpy as np
 import torch
 
 from medlib.book.paths import RESULTS_DIR
+from medlib.calibration import fit_temperature
 from medlib.models.cnn_torch import ImprovedCNN
-from medlib.train_torch import TrainRecipe, fit_classifier, n_outputs_for
+from medlib.train_torch import TrainRecipe, fit_classifier, n_outputs_for, predict_logits
 
 IMPROVED_CNN_WEIGHTS = RESULTS_DIR / "cnn_beyond_improved_cnn.pt"
 
@@ -54,9 +55,6 @@ def improved_cnn_for(
 ) -> LoadedModel:
     """``cnn_beyond``'s model when it was trained on ``dataset`` at ``size``; otherwise the
     same architecture trained here with the chapter's recipe for ``epochs`` epochs."""
-    from medlib.calibration import fit_temperature
-    from medlib.train_torch import predict_logits
-
     if path.is_file():
         model, meta = load_improved_cnn(path)
         if meta["dataset"] == dataset and meta["size"] == size:

@@ -23,11 +23,9 @@ import torch
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
-from medlib.attributions import ClassLogits
-
-with warnings.catch_warnings():  # captum imports tqdm.auto, which warns without ipywidgets
-    warnings.simplefilter("ignore")
-    from captum.robust import FGSM, PGD
+# medlib.attributions is imported first: it silences the tqdm warning captum's import raises
+from medlib.attributions import ClassLogits  # isort: skip
+from captum.robust import FGSM, PGD  # isort: skip
 
 
 #: captum's default attack loss is -log(output), meant for probabilities; the book's
