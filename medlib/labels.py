@@ -26,6 +26,20 @@ def stratified_subset(labels: np.ndarray, fraction: float, seed: int) -> np.ndar
     return np.sort(np.concatenate(chosen))
 
 
+def repeat_to_minimum(indices: np.ndarray, minimum: int, seed: int) -> np.ndarray:
+    """``indices`` shuffled and repeated to at least ``minimum`` entries.
+
+    A training epoch over 47 labelled images is a single optimisation step; repeating the
+    small set gives every label budget the same number of steps per epoch, so that a small
+    budget is not also an under-trained model. Every index appears equally often (give or
+    take one)."""
+    indices = np.asarray(indices)
+    if len(indices) == 0:
+        raise ValueError("no labelled cases to train on: the label budget is empty")
+    shuffled = np.random.default_rng(seed).permutation(indices)
+    return np.resize(shuffled, max(len(indices), minimum))
+
+
 def symmetric_noise(labels: np.ndarray, rate: float, n_classes: int, seed: int) -> np.ndarray:
     """Each label replaced, with probability ``rate``, by a different class drawn uniformly."""
     return class_dependent_noise(labels, {k: rate for k in range(n_classes)}, n_classes, seed)

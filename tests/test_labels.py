@@ -9,6 +9,7 @@ from medlib.labels import (
     class_dependent_noise,
     labels_needed,
     most_uncertain,
+    repeat_to_minimum,
     stratified_subset,
     symmetric_noise,
 )
@@ -55,3 +56,13 @@ def test_labels_needed_interpolates_and_says_never():
     assert labels_needed(n, auc, 0.85) == pytest.approx(30)
     assert labels_needed(n, auc, 0.6) == 10
     assert np.isnan(labels_needed(n, auc, 0.95))
+
+
+def test_repeat_to_minimum_reaches_the_minimum_with_every_case_equally_often():
+    repeated = repeat_to_minimum(np.arange(10, 17), 50, seed=0)
+    assert len(repeated) == 50
+    counts = np.bincount(repeated)[10:]
+    assert set(np.unique(repeated)) == set(range(10, 17)) and counts.max() - counts.min() <= 1
+    assert len(repeat_to_minimum(np.arange(100), 50, seed=0)) == 100
+    with pytest.raises(ValueError, match="label budget is empty"):
+        repeat_to_minimum(np.array([], int), 50, seed=0)
