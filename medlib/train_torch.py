@@ -183,6 +183,7 @@ def fit_classifier(
     seed: int,
     keep_best: bool = True,
     perturb: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
 ) -> FitResult:
     """Train ``model`` in place with AdamW and ``recipe``; keep the best-validation epoch.
 
@@ -191,7 +192,8 @@ def fit_classifier(
     the epoch with the highest validation AUROC, or of the last epoch with ``keep_best``
     False (a model trained on shuffled labels must not be selected on real ones).
     ``perturb(model, batch, labels)``, if given, replaces each (augmented) batch before the
-    step: adversarial training (chapter ``robustness``).
+    step: adversarial training (chapter ``robustness``). ``loss_fn(logits, batch, labels)``,
+    if given, replaces the recipe's loss: knowledge distillation (chapter ``efficiency``).
     """
     generator = torch.Generator().manual_seed(seed)
     labels = torch.from_numpy(np.asarray(y_train, dtype=np.int64))
@@ -213,14 +215,17 @@ def fit_classifier(
                 batch = recipe.augmentation(batch, generator)
             if perturb is not None:
                 batch = perturb(model, batch, labels[index])
-            loss = classification_loss(
-                model(batch),
-                labels[index],
-                n_classes,
-                weights,
-                recipe.label_smoothing,
-                recipe.gce_q,
-            )
+            if loss_fn is not None:
+                loss = loss_fn(model(batch), batch, labels[index])
+            else:
+                loss = classification_loss(
+                    model(batch),
+                    labels[index],
+                    n_classes,
+                    weights,
+                    recipe.label_smoothing,
+                    recipe.gce_q,
+                )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -127,6 +127,25 @@ def test_keep_best_false_keeps_the_last_epoch():
     )
 
 
+def test_a_custom_loss_replaces_the_recipe_loss():
+    x = torch.rand(32, 1, 28, 28)
+    labels = np.arange(32) % 2  # balanced: cross-entropy would keep the mean logit near 0
+    seen = []
+
+    def loss_fn(logits, batch, batch_labels):
+        seen.append((logits.shape, batch.shape, batch_labels.shape))
+        return -logits.mean()  # pushes every logit up, whatever the labels
+
+    torch.manual_seed(0)
+    model = ImprovedCNN(widths=(4, 8, 8), dropout=0.0)
+    recipe = TrainRecipe(epochs=8, batch_size=16, learning_rate=0.05, augmentation=None)
+    fit_classifier(model, x, labels, x, labels, 2, recipe, 0, keep_best=False, loss_fn=loss_fn)
+    assert seen[0] == ((16, 1), (16, 1, 28, 28), (16,))
+    model.train()  # batch statistics, as the loss saw them
+    with torch.no_grad():
+        assert model(x).mean() > 1.0
+
+
 def test_tta_prediction_has_the_plain_shape_and_view_zero_is_plain():
     model = ImprovedCNN(1, 3, widths=(4, 8, 8))
     x = torch.rand(5, 1, 28, 28)
