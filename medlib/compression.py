@@ -20,6 +20,7 @@ import copy
 import gzip
 import io
 import warnings
+from collections.abc import Callable
 
 import torch
 from torch.nn import functional
@@ -57,14 +58,22 @@ def prunable_weights(model: torch.nn.Module) -> list[tuple[torch.nn.Module, str]
     ]
 
 
-def prune_by_magnitude(model: torch.nn.Module, sparsity: float) -> torch.nn.Module:
+def prune_by_magnitude(
+    model: torch.nn.Module,
+    sparsity: float,
+    finetune: Callable[[torch.nn.Module], object] | None = None,
+) -> torch.nn.Module:
     """A copy of ``model`` with the ``sparsity`` share of its conv and linear weights with
-    the smallest absolute values set to zero (made permanent, no masks left behind)."""
+    the smallest absolute values set to zero. ``finetune(copy)``, if given, trains the copy
+    while torch's pruning masks hold the zeros at zero; the masks are then made permanent
+    (no hooks left behind)."""
     if not 0 <= sparsity < 1:
         raise ValueError(f"sparsity must be in [0, 1), got {sparsity}")
     pruned = copy.deepcopy(model)
     targets = prunable_weights(pruned)
     prune.global_unstructured(targets, pruning_method=prune.L1Unstructured, amount=sparsity)
+    if finetune is not None:
+        finetune(pruned)
     for module, name in targets:
         prune.remove(module, name)
     return pruned.eval()

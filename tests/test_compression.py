@@ -48,6 +48,24 @@ def test_pruning_zeros_the_smallest_weights_globally(model):
         prune_by_magnitude(model, 1.0)
 
 
+def test_fine_tuning_keeps_the_pruned_weights_at_zero(model):
+    def finetune(pruned):
+        optimizer = torch.optim.SGD(pruned.parameters(), lr=0.1)
+        for _ in range(3):
+            optimizer.zero_grad()
+            pruned.train()
+            pruned(torch.rand(8, 1, 28, 28)).sum().backward()
+            optimizer.step()
+
+    before = prune_by_magnitude(model, 0.5)
+    after = prune_by_magnitude(model, 0.5, finetune)
+    assert weight_sparsity(after) == pytest.approx(0.5, abs=0.01)
+    assert not any(hasattr(m, "weight_mask") for m in after.modules())
+    changed = [not torch.equal(a, b) for a, b in zip(before.parameters(), after.parameters(),
+                                                     strict=True)]
+    assert any(changed)
+
+
 def test_distillation_loss_reduces_to_its_two_terms():
     student, teacher = torch.tensor([0.3, -1.0]), torch.tensor([2.0, -0.5])
     labels = torch.tensor([1, 0])
