@@ -66,10 +66,12 @@ def prune_by_magnitude(
     """A copy of ``model`` with the ``sparsity`` share of its conv and linear weights with
     the smallest absolute values set to zero. ``finetune(copy)``, if given, trains the copy
     while torch's pruning masks hold the zeros at zero; the masks are then made permanent
-    (no hooks left behind)."""
+    (no hooks left behind). A model in channels-last memory format (as the book trains
+    its CNNs) is copied to the contiguous format first: torch's global pruning flattens
+    each weight with ``view``, which a channels-last weight does not allow."""
     if not 0 <= sparsity < 1:
         raise ValueError(f"sparsity must be in [0, 1), got {sparsity}")
-    pruned = copy.deepcopy(model)
+    pruned = copy.deepcopy(model).to(memory_format=torch.contiguous_format)
     targets = prunable_weights(pruned)
     prune.global_unstructured(targets, pruning_method=prune.L1Unstructured, amount=sparsity)
     if finetune is not None:

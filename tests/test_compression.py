@@ -48,6 +48,13 @@ def test_pruning_zeros_the_smallest_weights_globally(model):
         prune_by_magnitude(model, 1.0)
 
 
+def test_a_channels_last_model_can_be_pruned(model):
+    """The chapters' fallback model is trained in channels-last format."""
+    channels_last = model.to(memory_format=torch.channels_last)
+    pruned = prune_by_magnitude(channels_last, 0.5)
+    assert weight_sparsity(pruned) == pytest.approx(0.5, abs=0.01)
+
+
 def test_fine_tuning_keeps_the_pruned_weights_at_zero(model):
     def finetune(pruned):
         optimizer = torch.optim.SGD(pruned.parameters(), lr=0.1)
