@@ -138,6 +138,23 @@ def check_resumable(state: dict, config: RunConfig, path: Path) -> None:
         )
 
 
+def load_resume_state(path: Path, device: torch.device | str = "cpu") -> dict:
+    """The resume state in ``path``, read with ``weights_only=True``.
+
+    A run folder is a place others can write to; unpickling an arbitrary object from it
+    could execute code, so a checkpoint holding anything but tensors and plain values
+    (what :func:`train` writes) is refused with an error that says what to do.
+    """
+    try:
+        return torch.load(path, map_location=device, weights_only=True)
+    except Exception as err:  # UnpicklingError, wrapped differently across torch versions
+        raise ValueError(
+            f"{path.name} in the run folder was refused ({type(err).__name__}): it holds "
+            "something other than tensors and plain values, so medlib did not unpickle it. "
+            "Delete it to start afresh, or use a new --run-dir"
+        ) from None
+
+
 def _save_atomically(state: dict, path: Path) -> None:
     partial = path.with_suffix(".partial")
     torch.save(state, partial)
@@ -178,7 +195,7 @@ def train(config: RunConfig, run_dir: Path, fail_at_step: int = -1) -> dict:
         start_step, losses = 0, []
         checkpoint = run_dir / CHECKPOINT
         if checkpoint.is_file():
-            state = torch.load(checkpoint, map_location=device, weights_only=False)
+            state = load_resume_state(checkpoint, device)
             check_resumable(state, config, checkpoint)
             model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])

@@ -23,6 +23,7 @@ from medlib.distributed import (
     RunConfig,
     batch_rows,
     check_resumable,
+    load_resume_state,
     main,
     reference_steps,
     shard_indices,
@@ -49,6 +50,20 @@ def test_resuming_with_other_settings_is_refused():
     state = {"config": {**vars(RunConfig()), "steps": 5}}
     with pytest.raises(ValueError, match="other settings"):
         check_resumable(state, RunConfig(), Path("run/checkpoint.pt"))
+
+
+class _Payload:
+    """Any Python object: unpickling it from a run folder could run code."""
+
+
+def test_a_resume_state_carrying_a_pickled_object_is_refused(tmp_path):
+    plain = {"config": vars(RunConfig()), "step": 2, "losses": [0.7, 0.6],
+             "model": {"w": torch.ones(2)}}
+    torch.save(plain, tmp_path / CHECKPOINT)
+    assert load_resume_state(tmp_path / CHECKPOINT)["step"] == 2
+    torch.save({**plain, "extra": _Payload()}, tmp_path / CHECKPOINT)
+    with pytest.raises(ValueError, match="refused.*did not unpickle"):
+        load_resume_state(tmp_path / CHECKPOINT)
 
 
 def test_the_entry_point_says_how_to_launch_it(monkeypatch, tmp_path, capsys):
