@@ -5,8 +5,8 @@ import json
 import nbformat
 import pytest
 
-from medlib.book.params import ParameterError
-from medlib.book.runner import NotebookError, run_notebook
+from medlib.book.params import ParameterError, run_order
+from medlib.book.runner import BookRun, NotebookError, RequirementError, run_notebook
 
 RECORDING_CELL = """
 from medlib.book.results import ResultsRecorder
@@ -49,7 +49,10 @@ def test_success_publishes_notebook_and_results(toy):
     result = json.loads(outcome.results.read_text())
     assert result["metrics"]["answer"] == {"value": 84.0, "ci_low": 40.0, "ci_high": 44.0}
     assert result["profile"] == "quick" and result["params"] == {"factor": 2.0}
-    assert result["runtime_s"] > 0 and "tensorflow-cpu" in result["versions"]
+    assert result["runtime_s"] > 0 and result["artifacts"] == {}
+    run = json.loads((outcome.results.parent / "_run.json").read_text())
+    assert run["run_id"] == result["run_id"] and run["chapters"] == ["toy"]
+    assert "tensorflow-cpu" in run["versions"] and run["versions"]["cpu_count"]
     published = nbformat.read(outcome.notebook, as_version=4)
     # papermill's record of where it ran holds no temporary or machine paths
     assert published.metadata.papermill["output_path"] == "toy.ipynb"
@@ -89,3 +92,86 @@ def test_one_source_published_under_two_names(toy):
     assert outcome.notebook.name == "toy_again.ipynb"
     result = json.loads(outcome.results.read_text())
     assert result["notebook"] == "toy_again" and result["metrics"]["answer"]["value"] == 126.0
+
+
+PRODUCER_CELL = """
+from medlib.book.results import ResultsRecorder
+results = ResultsRecorder("parent")
+results.add_metric("answer", 1.0 * factor)
+path = results.artifact_path("weights.bin")
+if path is not None:
+    path.write_bytes(b"weights")
+results.save()
+"""
+
+CONSUMER_CELL = """
+from medlib.book.results import ResultsRecorder
+results = ResultsRecorder("child")
+weights = results.use_artifact("parent", "weights.bin")
+results.add_metric("size", float(len(weights.read_bytes())) * factor)
+results.save()
+"""
+
+
+@pytest.fixture
+def family(tmp_path):
+    """A chapter that publishes a file and one that requires it (``requires:``)."""
+    notebooks = write_toy_notebook(tmp_path / "notebooks", PRODUCER_CELL)
+    (notebooks / "toy.ipynb").rename(notebooks / "parent.ipynb")
+    write_toy_notebook(notebooks, CONSUMER_CELL)
+    (notebooks / "toy.ipynb").rename(notebooks / "child.ipynb")
+    (notebooks / "params.yml").write_text(
+        "child:\n  requires: [parent]\n  quick: {}\n  book: {}\n"
+        "parent:\n  quick: {}\n  book: {}\n"
+    )
+    return {"notebooks_dir": notebooks, "params_file": notebooks / "params.yml",
+            "output_dir": tmp_path / "book", "progress": False}
+
+
+def test_chapters_run_after_the_chapters_they_require(family):
+    assert run_order(["child", "parent"], family["params_file"]) == ["parent", "child"]
+    assert run_order(["child"], family["params_file"]) == ["child"]
+
+
+def test_a_missing_requirement_is_refused_before_anything_runs(family):
+    with pytest.raises(RequirementError, match="child requires parent, which is not published; "
+                       "run it first: python -m medlib.book run parent --profile book"):
+        run_notebook("child", "book", **family)
+    assert not (family["output_dir"] / "child.ipynb").exists()
+
+
+def test_the_consumer_records_the_md5_of_what_it_loaded(family):
+    run = BookRun("book")
+    parent = json.loads(run_notebook("parent", "book", run=run, **family).results.read_text())
+    child = json.loads(run_notebook("child", "book", run=run, **family).results.read_text())
+    md5 = parent["artifacts"]["parent_weights.bin"]
+    assert child["inputs"]["parent_weights.bin"] == {"chapter": "parent", "md5": md5}
+    assert child["metrics"]["size"]["value"] == 7.0
+    assert parent["run_id"] == child["run_id"] == run.run_id
+    record = json.loads((family["output_dir"] / "results" / "_run.json").read_text())
+    assert record["chapters"] == ["parent", "child"]
+
+
+def test_a_changed_artifact_or_source_makes_the_requirement_stale(family):
+    run_notebook("parent", "book", **family)
+    weights = family["output_dir"] / "results" / "parent_weights.bin"
+    weights.write_bytes(b"other weights")
+    with pytest.raises(RequirementError, match="changed since parent was published"):
+        run_notebook("child", "book", **family)
+    run_notebook("parent", "book", **family)
+    write_toy_notebook(family["notebooks_dir"], PRODUCER_CELL + "\n# edited\n")
+    (family["notebooks_dir"] / "toy.ipynb").replace(family["notebooks_dir"] / "parent.ipynb")
+    (family["notebooks_dir"] / "params.yml").write_text(
+        "child:\n  requires: [parent]\n  quick: {}\n  book: {}\n"
+        "parent:\n  quick: {}\n  book: {}\n"
+    )
+    with pytest.raises(RequirementError, match="changed since it was published"):
+        run_notebook("child", "book", **family)
+
+
+def test_a_book_run_needs_the_requirement_s_book_run(family):
+    run_notebook("parent", "quick", **family)
+    with pytest.raises(RequirementError, match="found its 'quick' run"):
+        run_notebook("child", "book", **family)
+    run_notebook("child", "quick", **family)  # a quick run may start from a quick run
+

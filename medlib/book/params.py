@@ -35,6 +35,8 @@ class Parameter:
 
 
 SOURCE_KEY = "notebook"  # in params.yml: run another source notebook under this name
+REQUIRES_KEY = "requires"  # in params.yml: chapters whose published files this one loads
+ENTRY_KEYS = (SOURCE_KEY, REQUIRES_KEY)  # the keys of an entry that are not profiles
 
 
 def notebook_names(notebooks_dir: Path = NOTEBOOKS_DIR, params_file: Path = PARAMS_FILE) -> list[str]:
@@ -55,8 +57,49 @@ def source_notebook(name: str, notebooks_dir: Path = NOTEBOOKS_DIR,
 
 
 def profile_names(name: str, params_file: Path = PARAMS_FILE) -> list[str]:
-    """The profiles of chapter ``name`` (every key of its entry but ``notebook``)."""
-    return [k for k in (load_profiles(params_file).get(name) or {}) if k != SOURCE_KEY]
+    """The profiles of chapter ``name`` (every key of its entry but ``notebook`` and
+    ``requires``)."""
+    return [k for k in (load_profiles(params_file).get(name) or {}) if k not in ENTRY_KEYS]
+
+
+def requirements(name: str, params_file: Path = PARAMS_FILE) -> list[str]:
+    """The chapters that chapter ``name`` requires (its ``requires:`` list)."""
+    profiles = load_profiles(params_file)
+    required = (profiles.get(name) or {}).get(REQUIRES_KEY) or []
+    if isinstance(required, str):
+        required = [required]
+    unknown = [r for r in required if r not in profiles]
+    if unknown:
+        raise ParameterError(
+            f"{name} requires {', '.join(unknown)}, which {params_file.name} does not list"
+        )
+    return list(required)
+
+
+def run_order(names: list[str], params_file: Path = PARAMS_FILE) -> list[str]:
+    """``names`` ordered so that every chapter runs after the chapters it requires.
+
+    Requirements not among ``names`` are not added: the runner checks that their
+    published files are there and current instead. Ties keep alphabetical order.
+    """
+    requested, ordered, visiting = set(names), [], set()
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        if name in visiting:
+            raise ParameterError(f"the requires: lists of {params_file.name} form a cycle "
+                                 f"through {name}")
+        visiting.add(name)
+        for required in requirements(name, params_file):
+            if required in requested:
+                visit(required)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in sorted(requested):
+        visit(name)
+    return ordered
 
 
 def load_profiles(params_file: Path = PARAMS_FILE) -> dict[str, dict[str, dict]]:

@@ -19,7 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from medlib.book.paths import RESULTS_DIR
+from medlib.data.download import md5sum
+
 RESULTS_DIR_ENV = "MEDLIB_RESULTS_DIR"
+# Where a chapter finds the files of the chapters it requires (cnn_beyond's weights); the
+# runner points it at the results folder it publishes into, else book/results.
+PUBLISHED_DIR_ENV = "MEDLIB_PUBLISHED_RESULTS"
+RUN_RECORD = "_run.json"  # the book run's machine and versions, once for all chapters
 CHAPTER_ENV = "MEDLIB_CHAPTER"  # the published name, when one source serves two chapters
 VERSIONED_PACKAGES = (
     "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "keras", "torch", "seaborn",
@@ -53,6 +60,7 @@ class ResultsRecorder:
         self.metrics: dict[str, dict[str, float | None]] = {}
         self.headline: list[str] = []
         self.extra: dict[str, object] = {}
+        self.inputs: dict[str, dict] = {}
 
     def add_data_file(self, file_name: str, record: dict) -> None:
         """Record a data file by name with its MD5 and whether it is the official file."""
@@ -88,9 +96,23 @@ class ResultsRecorder:
         target = os.environ.get(RESULTS_DIR_ENV)
         return Path(target) / f"{self.notebook}_{file_name}" if target else None
 
+    def use_artifact(self, chapter: str, file_name: str) -> Path:
+        """The file ``file_name`` that chapter ``chapter`` published beside its results
+        (for example cnn_beyond's trained weights), with its MD5 recorded under ``inputs``.
+
+        The runner checks before the run that the file exists and matches the MD5 the
+        producing chapter recorded (``requires:`` in params.yml); the MD5 recorded here
+        lets anyone check afterwards which weights this chapter's numbers come from.
+        """
+        path = Path(os.environ.get(PUBLISHED_DIR_ENV) or RESULTS_DIR) / f"{chapter}_{file_name}"
+        self.inputs[path.name] = {
+            "chapter": chapter, "md5": md5sum(path) if path.is_file() else None,
+        }
+        return path
+
     def record(self) -> dict:
-        return {"notebook": self.notebook, "data": self.data, "metrics": self.metrics,
-                "headline": self.headline, **self.extra}
+        return {"notebook": self.notebook, "data": self.data, "inputs": self.inputs,
+                "metrics": self.metrics, "headline": self.headline, **self.extra}
 
     def save(self, predictions: pd.DataFrame | None = None) -> None:
         """Write ``NAME.json`` (and ``NAME_predictions.csv``) to ``$MEDLIB_RESULTS_DIR``.
@@ -109,10 +131,22 @@ class ResultsRecorder:
         path.write_text(json.dumps(json_safe(self.record()), indent=1, allow_nan=False) + "\n")
 
 
+def cpu_model() -> str:
+    """The CPU's model name (Linux), else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def environment_versions() -> dict[str, str]:
-    """Python, platform and package versions, for the results file."""
+    """Python, platform, CPU and package versions, for the book run's record."""
     versions = {"python": platform.python_version(), "platform": platform.platform(terse=True),
-                "machine": platform.machine(), "cpu_count": str(os.cpu_count())}
+                "machine": platform.machine(), "cpu_model": cpu_model(),
+                "cpu_count": str(os.cpu_count())}
     for package in VERSIONED_PACKAGES:
         try:
             versions[package] = metadata.version(package)
@@ -122,8 +156,9 @@ def environment_versions() -> dict[str, str]:
 
 
 def load_results(results_dir: Path) -> dict[str, dict]:
-    """Every ``NAME.json`` in ``results_dir``, by notebook name."""
-    return {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))}
+    """Every chapter's ``NAME.json`` in ``results_dir``, by notebook name (the run record
+    ``_run.json`` is not a chapter)."""
+    return {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("[!_]*.json"))}
 
 
 def _format_metric(metric: dict) -> str:

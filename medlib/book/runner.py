@@ -15,16 +15,37 @@ import shutil
 import signal
 import tempfile
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
-from medlib.book.params import resolve_parameters, source_notebook
-from medlib.book.paths import BOOK_DIR, FAILED_DIR, NOTEBOOKS_DIR, PARAMS_FILE, REPO_ROOT
-from medlib.book.results import CHAPTER_ENV, RESULTS_DIR_ENV, environment_versions
+from medlib.book.params import (
+    ParameterError,
+    requirements,
+    resolve_parameters,
+    source_notebook,
+)
+from medlib.book.paths import (
+    BOOK_DIR,
+    FAILED_DIR,
+    NOTEBOOKS_DIR,
+    PARAMS_FILE,
+    REPO_ROOT,
+    RESULTS_DIR,
+)
+from medlib.book.results import (
+    CHAPTER_ENV,
+    PUBLISHED_DIR_ENV,
+    RESULTS_DIR_ENV,
+    RUN_RECORD,
+    environment_versions,
+)
+from medlib.data.download import md5sum
 
 KERNEL = "python3"
 STAGING_PREFIX = ".staging-"
@@ -33,6 +54,85 @@ KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYDEVD_DISABLE_FILE_VALIDATION": "1"
 
 class NotebookError(RuntimeError):
     """A notebook raised in one of its cells; nothing was published."""
+
+
+class RequirementError(ParameterError):
+    """A chapter this one requires (``requires:`` in params.yml) is missing or stale."""
+
+
+@dataclass
+class BookRun:
+    """One invocation of the runner: the machine and the chapters it published.
+
+    Written once per run as ``results/_run.json``; every chapter's results file carries
+    the run's ``run_id``, so a test can tell that the whole book came from one run on one
+    machine and that no chapter's timings come from another.
+    """
+
+    profile: str
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    chapters: list[str] = field(default_factory=list)
+
+    def record(self) -> dict:
+        return {"run_id": self.run_id, "profile": self.profile, "started": self.started,
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                "chapters": self.chapters, "versions": environment_versions()}
+
+    def save(self, results_dir: Path) -> None:
+        """Write the record atomically (a reader never sees half a file)."""
+        partial = results_dir / f"{RUN_RECORD}.partial"
+        partial.write_text(json.dumps(self.record(), indent=1) + "\n")
+        os.replace(partial, results_dir / RUN_RECORD)
+
+
+
+def code_sources(notebook: Path) -> list[str]:
+    """The code of ``notebook``'s cells, without papermill's injected-parameters cell."""
+    return [
+        c.source
+        for c in nbformat.read(notebook, as_version=4).cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+
+
+def check_requirements(
+    name: str, profile: str, output_dir: Path = BOOK_DIR,
+    notebooks_dir: Path = NOTEBOOKS_DIR, params_file: Path = PARAMS_FILE,
+) -> Path | None:
+    """The results folder holding current files of every chapter ``name`` requires.
+
+    A requirement is looked up in ``output_dir/results``, then in the published book. It
+    must exist; for a ``book`` run it must come from a ``book`` run; every file it
+    published (``artifacts`` in its results) must still have the MD5 it recorded; and its
+    executed notebook must run the current source. Otherwise ``RequirementError`` says
+    which and what to run. Returns None when ``name`` requires nothing.
+    """
+    found = None
+    for required in requirements(name, params_file):
+        rerun = f"run it first: python -m medlib.book run {required} --profile {profile}"
+        folders = dict.fromkeys([output_dir / "results", RESULTS_DIR])
+        results_dir = next((d for d in folders if (d / f"{required}.json").is_file()), None)
+        if results_dir is None:
+            raise RequirementError(f"{name} requires {required}, which is not published; "
+                                   f"{rerun}")
+        result = json.loads((results_dir / f"{required}.json").read_text())
+        if profile == "book" and result.get("profile") != "book":
+            raise RequirementError(f"{name} requires {required}'s book run, found its "
+                                   f"{result.get('profile')!r} run; {rerun}")
+        for file_name, md5 in (result.get("artifacts") or {}).items():
+            path = results_dir / file_name
+            if not path.is_file() or md5sum(path) != md5:
+                raise RequirementError(f"{name} requires {file_name}, which is missing or "
+                                       f"changed since {required} was published; {rerun}")
+        executed = results_dir.parent / f"{required}.ipynb"
+        source = source_notebook(required, notebooks_dir, params_file)
+        if executed.is_file() and code_sources(executed) != code_sources(source):
+            raise RequirementError(f"{name} requires {required}, whose source "
+                                   f"{_relative(source)} changed since it was published; "
+                                   f"{rerun}")
+        found = found or results_dir
+    return found
 
 
 @dataclass(frozen=True)
@@ -81,43 +181,57 @@ def _clean_metadata(notebook_path: Path, source: Path, published: Path) -> None:
     nbformat.write(nb, notebook_path)
 
 
-def _finish_results(staged: Path, name: str, profile: str, params: dict, runtime: float) -> None:
+def _finish_results(
+    staged: Path, name: str, profile: str, params: dict, runtime: float, run_id: str,
+) -> None:
+    """Add what only the runner knows: profile, parameters, runtime, the run it belongs
+    to, and the MD5 of every other file the chapter published (its ``artifacts``, such as
+    trained weights a later chapter loads)."""
     if not staged.is_file():
         raise NotebookError(
             f"{name} finished without writing its results; its last cell must call "
             f"ResultsRecorder.save()"
         )
     result = json.loads(staged.read_text())
+    not_artifacts = {staged.name, f"{name}_predictions.csv"}
+    artifacts = {p.name: md5sum(p) for p in sorted(staged.parent.iterdir())
+                 if p.is_file() and p.name.startswith(f"{name}_") and p.name not in not_artifacts}
     result.update(notebook=name, profile=profile, params=params, runtime_s=round(runtime, 1),
-                  versions=environment_versions())
+                  run_id=run_id, artifacts=artifacts)
     staged.write_text(json.dumps(result, indent=1, allow_nan=False) + "\n")
 
 
 def run_notebook(
     name: str, profile: str, overrides: dict[str, str] | None = None,
     output_dir: Path = BOOK_DIR, notebooks_dir: Path = NOTEBOOKS_DIR,
-    params_file: Path = PARAMS_FILE, progress: bool = True,
+    params_file: Path = PARAMS_FILE, progress: bool = True, run: BookRun | None = None,
 ) -> RunOutcome:
     """Run notebook ``name`` with ``profile`` (plus overrides) and publish it in ``output_dir``.
 
-    Raises ``ParameterError`` before anything runs if the request is invalid, and
-    ``NotebookError`` (naming the cell) if the notebook raised; in both cases nothing in
-    ``output_dir`` changes.
+    Raises ``ParameterError`` before anything runs if the request is invalid (a
+    ``RequirementError`` if a chapter it requires is missing or stale), and
+    ``NotebookError`` (naming the cell) if the notebook raised; in all cases nothing in
+    ``output_dir`` changes. ``run`` is the book run this chapter belongs to (a run of its
+    own when not given); its record in ``results/_run.json`` is updated.
     """
     params = resolve_parameters(name, profile, overrides, notebooks_dir, params_file)
     source = source_notebook(name, notebooks_dir, params_file)
+    published_dir = check_requirements(name, profile, output_dir, notebooks_dir, params_file)
+    run = run or BookRun(profile)
     results_dir = output_dir / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
     staged_nb = staging / f"{name}.ipynb"
     previous_env = {
-        k: os.environ.get(k) for k in (*KERNEL_ENV, RESULTS_DIR_ENV, CHAPTER_ENV, "MPLBACKEND")
+        k: os.environ.get(k)
+        for k in (*KERNEL_ENV, RESULTS_DIR_ENV, CHAPTER_ENV, PUBLISHED_DIR_ENV, "MPLBACKEND")
     }
     previous_handler = signal.signal(signal.SIGTERM, _raise_on_sigterm)
     try:
         os.environ.update(KERNEL_ENV)
         os.environ[RESULTS_DIR_ENV] = str(staging)
         os.environ[CHAPTER_ENV] = name
+        os.environ[PUBLISHED_DIR_ENV] = str(published_dir or output_dir / "results")
         os.environ.pop("MPLBACKEND", None)  # let the kernel use its inline backend
         start = time.perf_counter()
         try:
@@ -136,12 +250,15 @@ def run_notebook(
             ) from None
         runtime = time.perf_counter() - start
         published_nb = output_dir / f"{name}.ipynb"
-        _finish_results(staging / f"{name}.json", name, profile, params, runtime)
+        _finish_results(staging / f"{name}.json", name, profile, params, runtime, run.run_id)
         _clean_metadata(staged_nb, source, published_nb)
         for staged in sorted(staging.iterdir()):
             if staged != staged_nb:
                 os.replace(staged, results_dir / staged.name)
         os.replace(staged_nb, published_nb)
+        if name not in run.chapters:
+            run.chapters.append(name)
+        run.save(results_dir)
         return RunOutcome(name, profile, published_nb, results_dir / f"{name}.json", runtime)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
