@@ -10,7 +10,9 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: install book notebooks html test lint unit notebooks-quick nbval build-check readme clean
+REEXECUTED := _build/reexecuted
+
+.PHONY: install book notebooks html test lint unit notebooks-quick nbval verify build-check readme clean
 
 install:
 	@if [ -f $(STAMP) ] && cat requirements.txt pyproject.toml | cmp -s - $(STAMP); then \
@@ -45,7 +47,7 @@ html: install
 readme: install
 	$(PY) -m medlib.book table --update README.md
 
-test: install lint unit notebooks-quick nbval build-check
+test: install lint unit notebooks-quick nbval verify build-check
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -56,8 +58,17 @@ unit:
 notebooks-quick:
 	$(PY) -m pytest -m notebooks
 
+# nbval re-executes every published chapter once: it compares the cells marked
+# NBVAL_CHECK_OUTPUT exactly, and each chapter's results recorder writes its re-executed
+# results to $(REEXECUTED), which `verify` compares with book/results/ within the
+# tolerances of notebooks/tolerances.yml.
 nbval:
-	$(PY) -m pytest --nbval-lax --nbval-current-env book/ -o testpaths=book
+	rm -rf $(REEXECUTED) && mkdir -p $(REEXECUTED)
+	MEDLIB_RESULTS_DIR=$(abspath $(REEXECUTED)) \
+		$(PY) -m pytest --nbval-lax --nbval-current-env book/ -o testpaths=book
+
+verify:
+	$(PY) -m medlib.book verify $(REEXECUTED) --report _build/verification.md
 
 build-check:
 	rm -rf _build/html _build/.doctrees

@@ -6,6 +6,7 @@ Examples::
     python -m medlib.book run --profile book
     python -m medlib.book run cnn_diagnosis --profile book -p epochs=5
     python -m medlib.book table --update README.md
+    python -m medlib.book verify _build/reexecuted
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ from medlib.book.params import (
     notebook_names,
     parse_overrides,
     profile_names,
+    requirements,
     resolve_parameters,
+    run_order,
     source_notebook,
 )
 from medlib.book.paths import BOOK_DIR, RESULTS_DIR
 from medlib.book.results import results_table, update_readme_table
-from medlib.book.runner import NotebookError, remove_stale_staging, run_notebook
+from medlib.book.verify import ToleranceError, format_table, verify
+from medlib.book.runner import (
+    BookRun,
+    NotebookError,
+    check_requirements,
+    remove_stale_staging,
+    run_notebook,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--output-dir", type=Path, default=BOOK_DIR,
                      help="where executed notebooks and results/ go (default: book/)")
     run.add_argument("--no-progress", action="store_true", help="hide papermill's progress bar")
+    verify = commands.add_parser(
+        "verify", help="compare re-executed results with book/results/ within tolerances")
+    verify.add_argument("reexecuted", type=Path, metavar="DIR",
+                        help="results written by re-executed chapters (e.g. nbval's)")
+    verify.add_argument("--published", type=Path, default=RESULTS_DIR, metavar="DIR",
+                        help="the published results (default: book/results)")
+    verify.add_argument("--report", type=Path, metavar="FILE",
+                        help="also write the full table (every number) to this file")
     table = commands.add_parser("table", help="print the results table of book/results/*.json")
     table.add_argument("--update", type=Path, metavar="README",
                        help="rewrite the table between the markers of this file instead")
@@ -54,17 +72,33 @@ def _list() -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    names = args.names or notebook_names()
+    names = run_order(args.names or notebook_names())
     overrides = parse_overrides(args.param)
     for name in names:  # check every request before the first (long) run starts
         resolve_parameters(name, args.profile, overrides)
+        if not set(requirements(name)) & set(names):  # else its requirement runs first
+            check_requirements(name, args.profile, args.output_dir)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(args.output_dir)
+    run = BookRun(args.profile)
     for name in names:
         outcome = run_notebook(name, args.profile, overrides, output_dir=args.output_dir,
-                               progress=not args.no_progress)
+                               progress=not args.no_progress, run=run)
         print(f"{name}: {args.profile} profile finished in {outcome.runtime_s:.0f} s")
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    if not args.reexecuted.is_dir():
+        raise ParameterError(f"{args.reexecuted} does not exist: re-execute the chapters "
+                             "first (make nbval)")
+    rows = verify(args.reexecuted, args.published, chapters=notebook_names())
+    print(format_table(rows), end="")
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(format_table(rows, everything=True))
+        print(f"every number: {args.report}")
+    return 1 if any(r.failed for r in rows) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,13 +108,15 @@ def main(argv: list[str] | None = None) -> int:
             return _list()
         if args.command == "run":
             return _run(args)
+        if args.command == "verify":
+            return _verify(args)
         if args.update:
             changed = update_readme_table(args.update, RESULTS_DIR)
             print(f"{args.update}: results table {'updated' if changed else 'already current'}")
         else:
             print(results_table(RESULTS_DIR), end="")
         return 0
-    except (ParameterError, NotebookError) as err:
+    except (ParameterError, NotebookError, ToleranceError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
