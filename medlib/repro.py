@@ -4,8 +4,10 @@ Seeds Python's ``random``, NumPy, TensorFlow/Keras (with op determinism, so that
 kernels pick deterministic algorithms) and torch. Every notebook calls it first with its
 ``seed`` parameter, so a re-run on the same kind of machine reproduces every number. On
 another CPU type, training results move in their last digits (float summation order
-follows the kernels the CPU gets), so nbval compares only the outputs that do not depend
-on training: data summaries, model sizes and computations on saved weights.
+follows the kernels the CPU gets), so nbval compares exactly only the outputs that do not
+depend on training (data summaries, model sizes, computations on saved weights), and
+:mod:`medlib.book.verify` compares every number of the results files within the tolerances
+of ``notebooks/tolerances.yml``.
 """
 
 from __future__ import annotations
