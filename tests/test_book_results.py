@@ -14,6 +14,7 @@ from medlib.book.results import (
     results_table,
     update_readme_table,
 )
+from medlib.data import md5sum
 
 
 def test_recorder_writes_nothing_without_a_results_dir(monkeypatch, tmp_path):
@@ -93,12 +94,11 @@ def test_readme_table_is_current():
     assert block.strip() == results_table(RESULTS_DIR).strip(), "run `make readme`"
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in RESULTS_DIR.glob("*.json")))
+@pytest.mark.parametrize("name", sorted(p.stem for p in RESULTS_DIR.glob("[!_]*.json")))
 def test_published_results_follow_the_schema(name):
     result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
-    assert {"notebook", "profile", "params", "data", "metrics", "runtime_s", "versions"} <= set(
-        result
-    )
+    assert {"notebook", "profile", "params", "data", "metrics", "runtime_s", "run_id",
+            "artifacts", "inputs"} <= set(result)
     assert result["notebook"] == name and result["profile"] == "book"
     for record in result["data"].values():
         assert len(record["md5"]) == 32 and isinstance(record["official"], bool)
@@ -106,3 +106,44 @@ def test_published_results_follow_the_schema(name):
         assert set(metric) == {"value", "ci_low", "ci_high"}
         if metric["ci_low"] is not None:
             assert metric["ci_low"] <= metric["value"] <= metric["ci_high"]
+
+
+def test_the_whole_book_comes_from_one_run_on_one_machine():
+    """Every chapter carries the run id of book/results/_run.json, which records the
+    machine once; so no two chapters report speeds measured on different machines."""
+    record = json.loads((RESULTS_DIR / "_run.json").read_text())
+    chapters = sorted(p.stem for p in RESULTS_DIR.glob("[!_]*.json"))
+    assert sorted(record["chapters"]) == chapters, "run `make book` (all chapters at once)"
+    assert record["profile"] == "book"
+    for name in chapters:
+        result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
+        assert result["run_id"] == record["run_id"], f"{name} was published by another run"
+    assert {"platform", "cpu_model", "cpu_count", "torch", "tensorflow-cpu"} <= set(
+        record["versions"]
+    )
+
+
+def test_every_loaded_artifact_is_the_one_its_chapter_published():
+    results = {p.stem: json.loads(p.read_text()) for p in RESULTS_DIR.glob("[!_]*.json")}
+    loaded = [(name, file, rec) for name, r in results.items()
+              for file, rec in r.get("inputs", {}).items()]
+    assert loaded, "the trust and efficiency chapters load cnn_beyond's weights"
+    for name, file, record in loaded:
+        assert record["md5"] == md5sum(RESULTS_DIR / file), f"{name} loaded another {file}"
+        if file != f"{record['chapter']}.json":  # an artifact, not the results file itself
+            assert record["md5"] == results[record["chapter"]]["artifacts"][file]
+
+
+def test_use_artifact_and_use_results_record_what_a_chapter_loaded(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEDLIB_PUBLISHED_RESULTS", str(tmp_path))
+    (tmp_path / "parent_weights.pt").write_bytes(b"w")
+    (tmp_path / "parent.json").write_text(json.dumps({"metrics": {}}))
+    recorder = ResultsRecorder("child")
+    assert recorder.use_artifact("parent", "weights.pt") == tmp_path / "parent_weights.pt"
+    assert recorder.use_results("parent") == {"metrics": {}}
+    assert recorder.inputs == {
+        "parent_weights.pt": {"chapter": "parent", "md5": md5sum(tmp_path / "parent_weights.pt")},
+        "parent.json": {"chapter": "parent", "md5": md5sum(tmp_path / "parent.json")},
+    }
+    with pytest.raises(FileNotFoundError, match="run: python -m medlib.book run other"):
+        recorder.use_results("other")

@@ -54,6 +54,12 @@ def test_source_is_stripped_and_parameterized(name):
     assert any("# NBVAL_CHECK_OUTPUT" in c.source.splitlines() for c in code)
 
 
+@pytest.mark.parametrize("name", SOURCES)
+def test_source_ends_with_the_what_ci_checks_box(name):
+    last = [c for c in source(name).cells if c.cell_type == "code"][-1]
+    assert "checks_box(" in last.source and "remove-input" in last.metadata.get("tags", [])
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_params_yml_has_quick_and_book_profiles(name):
     assert {"quick", "book"} <= set(PROFILES[name])

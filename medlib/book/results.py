@@ -104,10 +104,21 @@ class ResultsRecorder:
         producing chapter recorded (``requires:`` in params.yml); the MD5 recorded here
         lets anyone check afterwards which weights this chapter's numbers come from.
         """
-        path = Path(os.environ.get(PUBLISHED_DIR_ENV) or RESULTS_DIR) / f"{chapter}_{file_name}"
-        self.inputs[path.name] = {
-            "chapter": chapter, "md5": md5sum(path) if path.is_file() else None,
-        }
+        return self._use(chapter, f"{chapter}_{file_name}")
+
+    def use_results(self, chapter: str) -> dict:
+        """The published results of chapter ``chapter`` (for a number measured there),
+        with the results file's MD5 recorded under ``inputs`` as for :meth:`use_artifact`."""
+        path = self._use(chapter, f"{chapter}.json")
+        if not path.is_file():
+            raise FileNotFoundError(f"{path.name} is not published; run: python -m "
+                                    f"medlib.book run {chapter} --profile book")
+        return json.loads(path.read_text())
+
+    def _use(self, chapter: str, file_name: str) -> Path:
+        path = Path(os.environ.get(PUBLISHED_DIR_ENV) or RESULTS_DIR) / file_name
+        self.inputs[file_name] = {"chapter": chapter,
+                                  "md5": md5sum(path) if path.is_file() else None}
         return path
 
     def record(self) -> dict:
@@ -125,8 +136,10 @@ class ResultsRecorder:
             return
         directory = Path(target)
         if predictions is not None:
+            # 10 significant digits: enough that scores tied in the file are tied in the
+            # notebook, so a metric recomputed from the file equals the reported one
             predictions.to_csv(directory / f"{self.notebook}_predictions.csv", index=False,
-                               float_format="%.6f")
+                               float_format="%.10g")
         path = directory / f"{self.notebook}.json"
         path.write_text(json.dumps(json_safe(self.record()), indent=1, allow_nan=False) + "\n")
 
