@@ -1,0 +1,75 @@
+"""The test report of a binary classifier trained from several seeds (chapter ``cnn_diagnosis``).
+
+Every seed gives its own model and, chosen on that model's validation scores, its own
+operating threshold. :func:`binary_seed_summary` reports each metric of
+:func:`~medlib.metrics.binary.binary_metrics` at each seed's own threshold, and the
+operating-point metrics at the conventional 0.5, as the mean over seeds. Beside the mean it
+gives two spreads that answer different questions: the 95% CI, bootstrap over test cases,
+of that mean (:func:`~medlib.metrics.seeds.seed_mean_bootstrap`, every seed scored on the
+same stratified resample), and the range over seeds (lowest and highest single seed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from medlib.metrics.binary import METRIC_NAMES, binary_metrics
+from medlib.metrics.seeds import seed_mean_bootstrap
+
+OPERATING_POINT = ("accuracy", "sensitivity", "specificity", "PPV", "NPV")
+AT_HALF = " at 0.5"
+
+
+@dataclass
+class SeedSummary:
+    """``at_threshold``: every metric at each seed's own threshold; ``at_half``: the
+    operating-point metrics at 0.5. Both are indexed by metric with columns ``value`` (mean
+    over seeds), ``seed_sd``, ``ci_low``, ``ci_high`` (95% CI, bootstrap over test cases),
+    ``seed_min`` and ``seed_max`` (range over seeds). ``per_seed`` has one row per seed and
+    one column per metric (``"<metric> at 0.5"`` for the 0.5 ones)."""
+
+    at_threshold: pd.DataFrame
+    at_half: pd.DataFrame
+    per_seed: pd.DataFrame
+
+
+def _metrics_at_both(y_true: np.ndarray, score_and_threshold: np.ndarray) -> dict[str, float]:
+    # Column 0: one seed's scores; column 1: that seed's threshold, repeated in every row, so
+    # that a bootstrap resample of the rows keeps each seed's threshold with its scores.
+    scores, threshold = score_and_threshold[:, 0], score_and_threshold[0, 1]
+    at_half = binary_metrics(y_true, scores, 0.5)
+    return {**binary_metrics(y_true, scores, threshold),
+            **{f"{name}{AT_HALF}": at_half[name] for name in OPERATING_POINT}}
+
+
+def binary_seed_summary(
+    y_true: np.ndarray,
+    scores_by_seed: Mapping[int, np.ndarray],
+    thresholds: Mapping[int, float],
+    n_resamples: int = 2000,
+    seed: int = 0,
+) -> SeedSummary:
+    """Mean over seeds of the binary metrics, with its 95% CI (stratified bootstrap over
+    test cases) and the range over seeds; ``thresholds`` holds each seed's threshold."""
+    if set(scores_by_seed) != set(thresholds):
+        raise ValueError("scores_by_seed and thresholds must name the same seeds")
+    y_true = np.ravel(y_true)
+    stacked = {
+        s: np.column_stack([np.ravel(scores), np.full(len(y_true), float(thresholds[s]))])
+        for s, scores in scores_by_seed.items()
+    }
+    per_seed = pd.DataFrame({s: _metrics_at_both(y_true, m) for s, m in stacked.items()}).T
+    per_seed.index.name = "seed"
+    table = seed_mean_bootstrap(y_true, list(stacked.values()), _metrics_at_both,
+                                n_resamples=n_resamples, seed=seed)
+    table["seed_min"], table["seed_max"] = per_seed.min(), per_seed.max()
+    at_half = table.loc[[f"{name}{AT_HALF}" for name in OPERATING_POINT]]
+    return SeedSummary(
+        at_threshold=table.loc[list(METRIC_NAMES)],
+        at_half=at_half.rename(index=lambda name: name.removesuffix(AT_HALF)),
+        per_seed=per_seed,
+    )
