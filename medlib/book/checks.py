@@ -37,8 +37,8 @@ def checks_markdown(chapter: str) -> str:
         "**What CI checks in this chapter.** CI re-executes this notebook on every change "
         "and compares it with the published run:",
         "",
-        f"- **exactly:** the outputs of the {exactly_checked_cells(chapter)} code cells that "
-        "do not depend on training (marked `NBVAL_CHECK_OUTPUT`), and every number of the "
+        f"- **exactly:** the outputs of the code cells that do not depend on training "
+        f"({exactly_checked_cells(chapter)} marked `NBVAL_CHECK_OUTPUT`), and every number of the "
         "results file that no tolerance below names"
         + (": " + "; ".join(f"`{r.match}`" for r in exact) if exact else "") + ";",
     ]
