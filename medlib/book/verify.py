@@ -12,7 +12,8 @@ another order) passes while a real change fails.
 A number is addressed by its path in the results file, parts joined by ``::`` (a
 separator that no metric name contains), e.g. ``metrics::test_AUROC::value`` or
 ``ablation::3::test AUROC``. A rule matches paths with shell-style wildcards; the first
-matching rule of the chapter, then of ``all``, decides:
+matching rule decides, looked up in ``reported`` (timings and speeds, for every chapter),
+then the chapter's own list, then ``all``:
 
 - ``abs: x``: passes when |re-executed - published| <= x;
 - ``exact``: passes when equal (numbers within 1e-9 relative, for float formatting);
@@ -104,18 +105,30 @@ def _parse_rule(entry: dict, where: str) -> Rule:
     return Rule(str(entry["match"]), kind, tolerance, str(entry.get("why", "")).strip())
 
 
+REPORTED_KEY, ALL_KEY = "reported", "all"
+
+
 def load_tolerances(path: Path = TOLERANCES_FILE) -> dict[str, list[Rule]]:
-    """``{chapter or "all": [Rule, ...]}`` from ``tolerances.yml``, in file order."""
+    """``{"reported" | chapter | "all": [Rule, ...]}`` from ``tolerances.yml``, in file
+    order; the entries under ``reported`` need only ``match`` and ``why``."""
     raw = yaml.safe_load(path.read_text()) or {}
     if not isinstance(raw, dict):
-        raise ToleranceError(f"{path.name} must map chapter names (and 'all') to rule lists")
-    return {chapter: [_parse_rule(e, f"{path.name}, {chapter}") for e in (entries or [])]
-            for chapter, entries in raw.items()}
+        raise ToleranceError(f"{path.name} must map chapter names, 'reported' and 'all' to "
+                             "rule lists")
+    rules = {}
+    for key, entries in raw.items():
+        if key == REPORTED_KEY:
+            entries = [{"reported": True, **e} if isinstance(e, dict) else e
+                       for e in (entries or [])]
+        rules[key] = [_parse_rule(e, f"{path.name}, {key}") for e in (entries or [])]
+    return rules
 
 
 def rule_for(chapter: str, path: str, rules: dict[str, list[Rule]]) -> Rule:
-    """The first rule of ``chapter``, then of ``all``, whose pattern matches ``path``."""
-    for rule in (*rules.get(chapter, ()), *rules.get("all", ())):
+    """The first rule whose pattern matches ``path``: of ``reported``, of ``chapter``,
+    then of ``all``; numbers no rule matches are checked exactly."""
+    lists = (rules.get(REPORTED_KEY, ()), rules.get(chapter, ()), rules.get(ALL_KEY, ()))
+    for rule in (rule for rules_list in lists for rule in rules_list):
         if fnmatch.fnmatchcase(path, rule.match):
             return rule
     return EXACT
@@ -226,4 +239,4 @@ def format_table(rows: list[Comparison], everything: bool = False) -> str:
 def checks_summary(chapter: str, rules: dict[str, list[Rule]] | None = None) -> list[Rule]:
     """The rules that apply to ``chapter``, its own first (for its "what CI checks" box)."""
     rules = load_tolerances() if rules is None else rules
-    return [*rules.get(chapter, ()), *rules.get("all", ())]
+    return [*rules.get(REPORTED_KEY, ()), *rules.get(chapter, ()), *rules.get(ALL_KEY, ())]
