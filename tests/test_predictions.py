@@ -16,11 +16,11 @@ recompute (every headline metric among them). They work on any results folder (w
 Bootstrap intervals are not recomputed (they depend on the resampling seed and code);
 intervals that are percentiles over repeated splits are.
 
-Six decimals cannot separate two scores closer than 1e-6: a nearly constant model (a DP-SGD
-run of one epoch) gives many pairs of cases that tie in the file but not in the notebook.
-Each recomputation therefore carries a margin, the most those ties can move it (half the
-share of tied pairs for AUROC and C, the share of scores on the threshold for accuracy),
-and a comparison passes within ``TOLERANCE`` plus that margin.
+The files hold 10 significant digits, so scores that tie in a file tied in the notebook,
+except for scores closer than that (a nearly constant model, such as a one-epoch DP-SGD
+run of the quick profile). Each recomputation therefore carries a margin, the most ties in
+the file can move it (half the share of tied pairs for AUROC and C, the share of scores on
+the threshold for accuracy), and a comparison passes within ``TOLERANCE`` plus that margin.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from sksurv.metrics import concordance_index_censored
 
 from medlib.book.paths import RESULTS_DIR
 
-# The CSVs hold six decimals; a metric recomputed from them moves by far less than this.
+# A metric recomputed from 10-digit scores moves by far less than this.
 TOLERANCE = 1e-4
-HALF_LAST_DIGIT = 5e-7  # a score written as x was in [x - 5e-7, x + 5e-7]
-# cnn_diagnosis's predictions file is being reworked; it gets its check with that change.
+HALF_LAST_DIGIT = 5e-7  # scores of older six-decimal files were within 5e-7 of the truth
+# Checked per seed and threshold in test_predictions_cnn_diagnosis.py.
 NOT_CHECKED_HERE = {"cnn_diagnosis"}
 # Chapters whose headline metrics do not come from test predictions (the others' must).
 HEADLINE_NOT_FROM_PREDICTIONS = {"interpretability"}  # similarities of attribution maps
