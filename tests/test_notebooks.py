@@ -14,7 +14,7 @@ import yaml
 
 from medlib.book.params import notebook_names, source_notebook
 from medlib.book.paths import BOOK_DIR, NOTEBOOKS_DIR, PARAMS_FILE, REPO_ROOT, RESULTS_DIR
-from medlib.book.runner import run_notebook
+from medlib.book.runner import code_sources, run_notebook
 
 NAMES = notebook_names()  # chapters, as params.yml lists them
 SOURCES = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -24,14 +24,6 @@ PROFILES = yaml.safe_load(PARAMS_FILE.read_text())
 def source(name: str) -> nbformat.NotebookNode:
     """The source notebook of chapter (or source) ``name``."""
     return nbformat.read(source_notebook(name), as_version=4)
-
-
-def code_cells(nb: nbformat.NotebookNode) -> list[str]:
-    return [
-        c.source
-        for c in nb.cells
-        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
-    ]
 
 
 def test_there_are_notebooks():
@@ -70,7 +62,7 @@ def test_executed_notebook_runs_the_current_source(name):
     published = BOOK_DIR / f"{name}.ipynb"
     assert published.is_file(), f"run: python -m medlib.book run {name} --profile book"
     executed = nbformat.read(published, as_version=4)
-    assert code_cells(executed) == code_cells(source(name)), (
+    assert code_sources(published) == code_sources(source_notebook(name)), (
         f"book/{name}.ipynb is stale: python -m medlib.book run {name} --profile book"
     )
     assert (
