@@ -1,9 +1,21 @@
-"""medlib: the thin shared package behind medlib-book.
+"""medlib: the thin shared package behind medlib-book, one package per part of the book.
 
-Each module has one job (see DESIGN.md): ``data`` loads and verifies data sets, ``models``
-builds networks, ``train`` fits them, ``repro`` makes runs repeatable, ``metrics`` scores
-predictions with confidence intervals, ``plots`` draws the figures several chapters share,
-and ``book`` runs the notebooks and writes their results files.
+Imports point downward only, in this order (``tests/test_architecture.py`` checks it):
+``data`` < ``models`` < ``metrics`` < ``optim`` < ``train`` < ``survival`` < ``trust`` <
+``efficiency`` < ``book``; ``plots`` stands beside them and imports none of them. Library
+code never imports the runner (``medlib.book``).
+
+- :mod:`medlib.data`: data sets, verified downloads, splits, augmentation, published rows.
+- :mod:`medlib.models`: the networks (Keras and torch twins, recurrent, attention).
+- :mod:`medlib.metrics`: scores with their intervals (binary, multi-class, survival, seeds).
+- :mod:`medlib.optim`: update rules written once, adapters, schedules, the convex test bed.
+- :mod:`medlib.train`: the Keras and torch training loops, model selection, calibration,
+  checkpoints.
+- :mod:`medlib.survival`: the discrete-time survival model, landmarking, progression models.
+- :mod:`medlib.trust`: attributions, faithfulness, robustness, privacy, input checks, labels.
+- :mod:`medlib.efficiency`: cost, compression, the scaling model, distributed training.
+- :mod:`medlib.book`: the runner, parameters, results files, verification, reproducibility.
+- :mod:`medlib.plots`: the figure helpers several chapters share.
 """
 
 __version__ = "0.1.0"

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from medlib.attributions import METHODS, ClassLogits, cascading_randomisation, map_similarity
 from medlib.models.cnn_torch import ImprovedCNN
+from medlib.trust.attributions import METHODS, ClassLogits, cascading_randomisation, map_similarity
 
 
 @pytest.mark.parametrize("name", sorted(METHODS))

@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from medlib.augment import TTA_VIEWS, RandomAffineContrast, affine_warp, tta_view
+from medlib.data.augment import TTA_VIEWS, RandomAffineContrast, affine_warp, tta_view
 
 
 def _batch(n: int = 6, channels: int = 1) -> torch.Tensor:

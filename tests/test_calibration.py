@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import log_loss
 
-from medlib.calibration import fit_temperature, negative_log_likelihood
 from medlib.metrics.multiclass import auroc
-from medlib.train_torch import probabilities
+from medlib.train.calibration import fit_temperature, negative_log_likelihood
+from medlib.train.torch_loop import probabilities
 
 
 def _labels_drawn_from(logits: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from medlib.checkpoints import (
+from medlib.data import md5sum
+from medlib.models.cnn_torch import ImprovedCNN
+from medlib.train.checkpoints import (
     CheckpointError,
     improved_cnn_for,
     load_improved_cnn,
     save_improved_cnn,
 )
-from medlib.data import md5sum
-from medlib.models.cnn_torch import ImprovedCNN
 
 
 def _save(path, dataset="pneumoniamnist", size=28):

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch.nn import functional
 
-from medlib.compression import (
+from medlib.efficiency.compression import (
     distillation_loss,
     prune_by_magnitude,
     quantize_int8,

@@ -1,4 +1,4 @@
-"""medlib.convex: the logistic test bed's derivatives, optimum and rate helpers."""
+"""medlib.optim.convex: the logistic test bed's derivatives, optimum and rate helpers."""
 
 import numpy as np
 import pytest
@@ -7,8 +7,8 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from medlib.convex import LogisticProblem, fitted_linear_rate, run_rule
 from medlib.optim import SGD, Adam
+from medlib.optim.convex import LogisticProblem, fitted_linear_rate, run_rule
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from medlib.cost import (
+from medlib.efficiency.cost import (
     count_flops,
     keras_training_images_per_second,
     median_seconds,

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from medlib.distributed import (
+from medlib.efficiency.distributed import (
     CHECKPOINT,
     LOSSES,
     SUMMARY,
@@ -84,7 +84,7 @@ def crafted_pneumonia(isolated_data_dirs):
 def _torchrun(run_dir: Path, *extra: str) -> subprocess.CompletedProcess:
     command = [
         sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-        "-m", "medlib.distributed", "--run-dir", str(run_dir), "--steps", str(STEPS),
+        "-m", "medlib.efficiency.distributed", "--run-dir", str(run_dir), "--steps", str(STEPS),
         "--global-batch", str(GLOBAL_BATCH), "--checkpoint-every", str(CHECKPOINT_EVERY),
         *extra,
     ]
@@ -94,7 +94,7 @@ def _torchrun(run_dir: Path, *extra: str) -> subprocess.CompletedProcess:
 
 def _reference_losses() -> list[float]:
     from medlib.data import load_medmnist
-    from medlib.train_torch import to_tensor
+    from medlib.data.convert import to_tensor
 
     data = load_medmnist("pneumoniamnist", 28)
     config = RunConfig(steps=STEPS, global_batch=GLOBAL_BATCH, checkpoint_every=CHECKPOINT_EVERY)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from medlib.faithfulness import blurred, deletion_insertion
+from medlib.trust.faithfulness import blurred, deletion_insertion
 
 
 class Linear(torch.nn.Module):

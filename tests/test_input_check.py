@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from medlib.input_check import InputCheck, InputError
 from medlib.models.cnn_torch import ImprovedCNN
+from medlib.trust.input_check import InputCheck, InputError
 
 
 @pytest.fixture(scope="module")

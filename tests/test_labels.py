@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medlib.labels import (
+from medlib.trust.labels import (
     class_dependent_noise,
     labels_needed,
     most_uncertain,

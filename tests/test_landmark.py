@@ -1,11 +1,12 @@
-"""medlib.landmark: only visits up to the landmark, statistics from training people only."""
+"""medlib.survival.landmark: only visits up to the landmark, statistics from training people
+only."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from medlib.data.cohorts import VisitCohort
-from medlib.landmark import LandmarkBuilder
+from medlib.survival.landmark import LandmarkBuilder
 
 
 def toy_cohort(future_bili: float = 1.0) -> VisitCohort:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from medlib.models import seed_cnn
+from medlib.models.cnn import seed_cnn
 
 
 @pytest.mark.parametrize(

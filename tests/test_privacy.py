@@ -10,7 +10,7 @@ import torch
 
 from medlib.models.cnn_torch import ImprovedCNN, SeedCNN
 from medlib.models.tanh_cnn import TanhCNN
-from medlib.privacy import fit_private, loss_threshold_attack_auroc, per_example_loss
+from medlib.trust.privacy import fit_private, loss_threshold_attack_auroc, per_example_loss
 
 
 def test_attack_auroc_is_one_when_members_have_lower_loss_and_half_when_equal():

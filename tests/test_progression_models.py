@@ -1,4 +1,4 @@
-"""medlib.models.recurrent / .attention and medlib.progression on a small synthetic cohort."""
+"""medlib.models.recurrent and .attention, medlib.survival.progression, on a synthetic cohort."""
 
 import numpy as np
 import pandas as pd
@@ -6,12 +6,12 @@ import pytest
 import torch
 
 from medlib.data.cohorts import VisitCohort
-from medlib.landmark import LandmarkBuilder
 from medlib.metrics.survival import survival_metrics
 from medlib.models.attention import VisitSelfAttention, time_encoding
 from medlib.models.recurrent import recurrent_survival_model
-from medlib.progression import fit_attention, fit_cox, fit_forest, fit_recurrent
-from medlib.survival import interval_edges
+from medlib.survival.discrete_time import interval_edges
+from medlib.survival.landmark import LandmarkBuilder
+from medlib.survival.progression import fit_attention, fit_cox, fit_forest, fit_recurrent
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_time_encoding_separates_visit_times():
 
 
 def test_early_stopping_keeps_the_best_state_and_waits_patience_epochs():
-    from medlib.progression import EarlyStopping
+    from medlib.survival.progression import EarlyStopping
 
     stopper = EarlyStopping(patience=2)
     stopped_at = None

@@ -1,6 +1,6 @@
 """The transcribed MedMNIST v2 rows are the ones DESIGN.md lists."""
 
-from medlib.published import published_results
+from medlib.data.published import published_results
 
 
 def test_pneumoniamnist_rows_match_design():

@@ -1,10 +1,10 @@
-"""medlib.repro: one call makes training runs repeatable."""
+"""medlib.book.repro: one call makes training runs repeatable."""
 
 import numpy as np
 import torch
 
-from medlib.models import seed_cnn
-from medlib.repro import seed_everything
+from medlib.book.repro import seed_everything
+from medlib.models.cnn import seed_cnn
 
 
 def train_and_predict(seed: int) -> np.ndarray:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from medlib.models.cnn_torch import ImprovedCNN
-from medlib.robustness import SEVERITIES, adversarial_images, corrupt, fgsm_random_start
+from medlib.trust.robustness import SEVERITIES, adversarial_images, corrupt, fgsm_random_start
 
 
 def _model_and_data():

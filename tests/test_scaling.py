@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medlib.scaling import NETWORKS, projected_speedup, ring_allreduce_seconds
+from medlib.efficiency.scaling import NETWORKS, projected_speedup, ring_allreduce_seconds
 
 
 def test_one_worker_communicates_nothing_and_scales_perfectly():

@@ -1,11 +1,11 @@
-"""medlib.survival: discrete-time targets, likelihoods in NumPy, Keras and torch, curves."""
+"""medlib.survival.discrete_time: targets, likelihoods in NumPy, Keras and torch, curves."""
 
 import keras
 import numpy as np
 import pytest
 import torch
 
-from medlib.survival import (
+from medlib.survival.discrete_time import (
     discrete_targets,
     interval_edges,
     keras_nll,

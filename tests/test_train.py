@@ -1,16 +1,16 @@
-"""medlib.train: the MedMNIST v2 protocol (step decay, best-validation-AUROC selection)."""
+"""medlib.train.keras_loop: the MedMNIST v2 protocol (step decay, best-validation AUROC)."""
 
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from medlib.models import seed_cnn
-from medlib.repro import seed_everything
-from medlib.train import (
+from medlib.book.repro import seed_everything
+from medlib.data.convert import to_model_input
+from medlib.models.cnn import seed_cnn
+from medlib.train.keras_loop import (
     fit_binary_medmnist_protocol,
     predict_scores,
     step_decay,
-    to_model_input,
 )
 
 
@@ -19,11 +19,6 @@ from medlib.train import (
 )
 def test_step_decay_drops_tenfold_at_half_and_three_quarters(epoch, expected):
     assert step_decay(epoch, 1e-3, 100) == pytest.approx(expected)
-
-
-def test_to_model_input_scales_and_adds_a_channel():
-    x = to_model_input(np.array([[[0, 255]]], dtype=np.uint8))
-    assert x.shape == (1, 1, 2, 1) and x.dtype == np.float32 and x.max() == 1.0
 
 
 def test_fit_keeps_the_epoch_with_best_validation_auroc():

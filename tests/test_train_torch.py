@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from medlib.augment import TTA_VIEWS
+from medlib.data.augment import TTA_VIEWS
+from medlib.data.convert import to_tensor
 from medlib.metrics.multiclass import auroc
 from medlib.models.cnn_torch import ImprovedCNN
-from medlib.train_torch import (
+from medlib.train.torch_loop import (
     TrainRecipe,
     class_weights,
     classification_loss,
@@ -18,15 +19,7 @@ from medlib.train_torch import (
     predict_logits,
     predict_view_logits,
     probabilities,
-    to_tensor,
 )
-
-
-def test_to_tensor_scales_and_moves_channels_first():
-    gray = np.full((2, 28, 28), 255, np.uint8)
-    rgb = np.zeros((2, 28, 28, 3), np.uint8)
-    assert to_tensor(gray).shape == (2, 1, 28, 28) and float(to_tensor(gray).max()) == 1.0
-    assert to_tensor(rgb).shape == (2, 3, 28, 28)
 
 
 def test_class_weights_equalise_total_weight():

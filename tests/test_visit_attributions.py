@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from medlib.landmark import LandmarkSet
 from medlib.models.attention import VisitSelfAttention
-from medlib.visit_attributions import (
+from medlib.survival.landmark import LandmarkSet
+from medlib.trust.visit_attributions import (
     agreement,
     last_visit_attention,
     visit_integrated_gradients,

@@ -6,8 +6,8 @@
   them (chapter ``cnn_beyond``).
 - :mod:`.recurrent`: the seed's SimpleRNN design, GRU and LSTM (Keras), and
 - :mod:`.attention`: the seed's self-attention, corrected (torch), chapter ``progression``.
+- :mod:`.tanh_cnn`: a small CNN without batch normalisation, for DP-SGD (``robustness``,
+  ``labelling``).
+
+Nothing is imported here, so that a torch chapter does not load Keras and the reverse.
 """
-
-from medlib.models.cnn import seed_cnn
-
-__all__ = ["seed_cnn"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from medlib.models.cnn_torch import BATCH_NORM_EPS, BATCH_NORM_MOMENTUM
+from medlib.models.batch_norm import BATCH_NORM_EPS, BATCH_NORM_MOMENTUM
 
 
 def seed_cnn(input_shape: tuple[int, int, int] = (224, 224, 3)) -> keras.Model:

@@ -14,10 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional
 
-#: Keras defaults differ from torch's (epsilon 1e-3, momentum 0.99); both frameworks'
-#: improved CNNs use torch's values so that the twins agree in training mode as well.
-BATCH_NORM_EPS = 1e-5
-BATCH_NORM_MOMENTUM = 0.1
+from medlib.models.batch_norm import BATCH_NORM_EPS, BATCH_NORM_MOMENTUM
 
 
 class SeedCNN(nn.Module):

@@ -1,9 +1,10 @@
 """Recurrent progression models (Keras): the seed's SimpleRNN design, then GRU and LSTM.
 
 The seed proposes a recurrent layer over a patient's visits followed by a dense layer.
-Here that layer reads the visit sequence built by :mod:`medlib.landmark` (with an explicit
+Here that layer reads the visit sequence built by :mod:`medlib.survival.landmark` (with an explicit
 mask, so padding is never read) and the dense layer outputs one hazard logit per interval
-of the discrete-time survival model (:mod:`medlib.survival`). Chapter: ``progression``.
+of the discrete-time survival model (:mod:`medlib.survival.discrete_time`).
+Chapter: ``progression``.
 """
 
 from __future__ import annotations

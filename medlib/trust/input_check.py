@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from sklearn.covariance import LedoitWolf
 
-from medlib.train_torch import to_tensor
+from medlib.data.convert import to_tensor
 
 
 class InputError(ValueError):

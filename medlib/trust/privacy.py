@@ -25,7 +25,7 @@ from sklearn.metrics import roc_auc_score
 from torch.nn import functional
 from torch.utils.data import DataLoader, TensorDataset
 
-from medlib.train_torch import predict_logits
+from medlib.train.torch_loop import predict_logits
 
 #: opacus's default accountant (PRV, Gopi et al. 2021) sizes its numerical grid with a
 #: loose Renyi-DP bound, whose search over orders may end at its largest order; the warning

@@ -1,7 +1,7 @@
 """One split of the progression experiment: fit every model, score it on the test people.
 
 Deep models (recurrent in Keras, attention in torch) are trained with the discrete-time
-likelihood of :mod:`medlib.survival`, with early stopping on a validation part of the
+likelihood of :mod:`medlib.survival.discrete_time`, with early stopping on a validation part of the
 training people; survival baselines come from scikit-survival. Every model returns the same
 two things for the test people: a risk score and a survival function, so that the metrics
 of :mod:`medlib.metrics.survival` treat them alike. Chapter: ``progression``.
@@ -20,17 +20,17 @@ import torch
 from sksurv.ensemble import RandomSurvivalForest
 from sksurv.linear_model import CoxPHSurvivalAnalysis
 
-from medlib.landmark import LandmarkSet
 from medlib.metrics.survival import outcome_array
 from medlib.models.attention import VisitSelfAttention
 from medlib.models.recurrent import recurrent_survival_model
-from medlib.survival import (
+from medlib.survival.discrete_time import (
     discrete_targets,
     keras_nll,
     survival_at,
     survival_curve,
     torch_nll,
 )
+from medlib.survival.landmark import LandmarkSet
 
 
 @dataclass

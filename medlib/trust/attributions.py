@@ -17,20 +17,15 @@ failure.
 from __future__ import annotations
 
 import copy
-import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
-from tqdm import TqdmExperimentalWarning, TqdmWarning
-
-with warnings.catch_warnings():  # captum imports tqdm.auto, which warns without ipywidgets
-    warnings.simplefilter("ignore", TqdmWarning)
-    warnings.simplefilter("ignore", TqdmExperimentalWarning)
-    from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, Occlusion
 from scipy.stats import spearmanr
 from torch import nn
 from torchmetrics.functional.image import structural_similarity_index_measure
+
+from medlib.trust.captum_quiet import IntegratedGradients, LayerAttribution, LayerGradCam, Occlusion
 
 #: An attribution method: (model, images (n, c, h, w), classes (n,)) -> maps (n, h, w).
 Explainer = Callable[[nn.Module, torch.Tensor, torch.Tensor], np.ndarray]

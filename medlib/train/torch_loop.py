@@ -1,7 +1,7 @@
 """A torch training loop for image classifiers with the ingredients of chapter ``cnn_beyond``.
 
 Each ingredient is one field of :class:`TrainRecipe`, so that the chapter's ablation table
-switches one off at a time: augmentation (:mod:`medlib.augment`), class weighting or label
+switches one off at a time: augmentation (:mod:`medlib.data.augment`), class weighting or label
 smoothing, the learning-rate schedule (one-cycle, Smith & Topin 2019, or the MedMNIST
 protocol's step decay) and test-time augmentation at prediction. Model selection follows the
 MedMNIST protocol: the weights of the epoch with the best *validation* AUROC are kept; the
@@ -20,7 +20,7 @@ import pandas as pd
 import torch
 from torch.nn import functional
 
-from medlib.augment import TTA_VIEWS, RandomAffineContrast, tta_view
+from medlib.data.augment import TTA_VIEWS, RandomAffineContrast, tta_view
 from medlib.metrics.multiclass import auroc
 
 
@@ -63,14 +63,6 @@ class FitResult:
     best_val_auroc: float
     train_seconds: float
     train_images_per_second: float
-
-
-def to_tensor(images: np.ndarray) -> torch.Tensor:
-    """uint8 ``(n, h, w)`` or ``(n, h, w, c)`` to float ``(n, c, h, w)`` in [0, 1],
-    channels-last in memory (about 25% faster for convolutions on CPU)."""
-    x = torch.from_numpy(np.ascontiguousarray(images)).float().div_(255.0)
-    x = x[:, None] if x.ndim == 3 else x.permute(0, 3, 1, 2)
-    return x.contiguous(memory_format=torch.channels_last)
 
 
 def n_outputs_for(n_classes: int) -> int:

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from medlib.calibration import fit_temperature
 from medlib.data.download import md5sum
 from medlib.models.cnn_torch import ImprovedCNN
-from medlib.train_torch import TrainRecipe, fit_classifier, n_outputs_for, predict_logits
+from medlib.train.calibration import fit_temperature
+from medlib.train.torch_loop import TrainRecipe, fit_classifier, n_outputs_for, predict_logits
 
 WEIGHTS_FILE = "improved_cnn.pt"  # cnn_beyond publishes it as cnn_beyond_improved_cnn.pt
 _META_KEYS = ("dataset", "size", "in_channels", "n_outputs", "seed", "temperature")
@@ -73,7 +73,7 @@ def load_improved_cnn(path: Path) -> tuple[ImprovedCNN, dict]:
         raise CheckpointError(
             f"{Path(path).name}: refused to load ({type(err).__name__}); it holds something "
             "other than tensors and plain values. Re-create it with "
-            "medlib.checkpoints.save_improved_cnn (run chapter cnn_beyond)."
+            "medlib.train.checkpoints.save_improved_cnn (run chapter cnn_beyond)."
         ) from None
     missing = [k for k in ("state_dict", *_META_KEYS) if k not in checkpoint]
     if missing:

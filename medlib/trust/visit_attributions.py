@@ -17,10 +17,9 @@ import pandas as pd
 import torch
 from scipy.stats import spearmanr
 
-# captum's IntegratedGradients, imported where tqdm's widget warning is silenced
-from medlib.attributions import IntegratedGradients
-from medlib.landmark import LandmarkSet
 from medlib.models.attention import VisitSelfAttention
+from medlib.survival.landmark import LandmarkSet
+from medlib.trust.captum_quiet import IntegratedGradients
 
 
 def last_visit_attention(model: VisitSelfAttention, data: LandmarkSet) -> np.ndarray:

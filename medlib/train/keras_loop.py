@@ -16,12 +16,6 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 
-def to_model_input(images: np.ndarray) -> np.ndarray:
-    """uint8 images ``(n, h, w)`` or ``(n, h, w, c)`` to float32 in [0, 1] with a channel axis."""
-    x = images.astype("float32") / 255.0
-    return x[..., None] if x.ndim == 3 else x
-
-
 def step_decay(
     epoch: int,
     base_lr: float,

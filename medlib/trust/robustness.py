@@ -3,7 +3,7 @@
 Attacks come from captum's ``captum.robust`` (FGSM, Goodfellow et al. 2015; PGD, Madry et
 al. 2018), untargeted, in the L-infinity ball of radius ``eps`` around each image and
 clipped to valid pixel values [0, 1]. They attack the class-logit view of the model
-(:class:`medlib.attributions.ClassLogits`), so cross-entropy on it equals the binary loss
+(:class:`medlib.trust.attributions.ClassLogits`), so cross-entropy on it equals the binary loss
 the model was trained with. Adversarial training uses "FGSM with a random start" (Wong et
 al., 2020): one PGD step of 1.25 eps from a random point in the ball.
 
@@ -23,10 +23,8 @@ import torch
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
-# medlib.attributions is imported first: it silences the tqdm warning captum's import raises
-from medlib.attributions import ClassLogits  # isort: skip
-from captum.robust import FGSM, PGD  # isort: skip
-
+from medlib.trust.attributions import ClassLogits
+from medlib.trust.captum_quiet import FGSM, PGD
 
 #: captum's default attack loss is -log(output), meant for probabilities; the book's
 #: models output logits, so the attacks use cross-entropy on the class-logit view.
@@ -74,7 +72,7 @@ def adversarial_images(
 def fgsm_random_start(
     eps: float,
 ) -> Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]:
-    """A batch perturbation for :func:`medlib.train_torch.fit_classifier`'s ``perturb``:
+    """A batch perturbation for :func:`medlib.train.torch_loop.fit_classifier`'s ``perturb``:
     FGSM from a random start, step 1.25 eps (Wong et al., 2020)."""
 
     def perturb(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

@@ -2,11 +2,12 @@
 
 Launched by ``torchrun``, which starts one process per worker and tells each its rank::
 
-    torchrun --standalone --nproc-per-node 2 -m medlib.distributed --run-dir runs/ddp
+    torchrun --standalone --nproc-per-node 2 -m medlib.efficiency.distributed --run-dir runs/ddp
 
     # two machines, 2 processes each; run the same line on both, node-rank 0 and 1
     torchrun --nnodes 2 --nproc-per-node 2 --node-rank 0 --rdzv-backend c10d \\
-        --rdzv-endpoint HOST0:29400 --rdzv-id medlib -m medlib.distributed --run-dir runs/ddp
+        --rdzv-endpoint HOST0:29400 --rdzv-id medlib \
+        -m medlib.efficiency.distributed --run-dir runs/ddp
 
 Every rank builds the same model from the same seed, reads its own shard of each epoch's
 shuffled training set (:class:`~torch.utils.data.DistributedSampler`) and computes
@@ -163,7 +164,7 @@ def _save_atomically(state: dict, path: Path) -> None:
 
 def _load_data(config: RunConfig) -> tuple[torch.Tensor, np.ndarray]:
     from medlib.data import load_medmnist
-    from medlib.train_torch import to_tensor
+    from medlib.data.convert import to_tensor
 
     data = load_medmnist(config.dataset, config.size)
     if not data.info.is_binary:
@@ -290,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
     run_dir, fail_at_step = args.pop("run_dir"), args.pop("fail_at_step")
     if "RANK" not in os.environ:
         parser.error("start me with torchrun, e.g. torchrun --standalone --nproc-per-node 2 "
-                     "-m medlib.distributed --run-dir runs/ddp")
+                     "-m medlib.efficiency.distributed --run-dir runs/ddp")
     run_dir.mkdir(parents=True, exist_ok=True)
     train(RunConfig(**args), run_dir, fail_at_step)
 
