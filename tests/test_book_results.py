@@ -8,9 +8,14 @@ import pytest
 
 from medlib.book.paths import REPO_ROOT, RESULTS_DIR
 from medlib.book.results import (
+    INTERVAL_KINDS,
+    METRIC_ID_SEPARATOR,
+    SCHEMA_VERSION,
     TABLE_END,
     TABLE_START,
     ResultsRecorder,
+    format_metric,
+    metric_id,
     results_table,
     update_readme_table,
 )
@@ -41,16 +46,19 @@ def test_recorder_writes_json_and_predictions(monkeypatch, tmp_path):
         {"value": [0.9, float("nan")], "ci_low": [0.8, None], "ci_high": [0.95, None]},
         index=["AUROC", "PPV"],
     )
-    recorder.add_metric_table(table, prefix="test_", headline=("AUROC",))
+    recorder.add_metric_table(table, group="test", interval="bootstrap_95", headline=("AUROC",))
     recorder.add_extra("rows", [{"epochs": np.float64("nan"), "n": np.int64(3)}])
     recorder.save(
         pd.DataFrame({"case_id": [0], "split": ["test"], "true_label": [1], "score_x": [0.7]})
     )
     result = json.loads((tmp_path / "x.json").read_text())
-    assert result["metrics"]["test_AUROC"] == {"value": 0.9, "ci_low": 0.8, "ci_high": 0.95}
-    assert result["metrics"]["test_PPV"]["value"] is None
-    assert result["headline"] == ["test_AUROC"] and result["data"]["d.npz"]["official"] is False
-    assert result["rows"] == [{"epochs": None, "n": 3}]
+    assert result["schema"] == SCHEMA_VERSION
+    assert result["metrics"]["test::AUROC"] == {"value": 0.9, "low": 0.8, "high": 0.95,
+                                               "interval": "bootstrap_95"}
+    assert result["metrics"]["test::PPV"] == {"value": None, "low": None, "high": None,
+                                             "interval": None}
+    assert result["headline"] == ["test::AUROC"] and result["data"]["d.npz"]["official"] is False
+    assert result["extras"]["rows"] == [{"epochs": None, "n": 3}]
     assert (tmp_path / "x_predictions.csv").read_text().startswith("case_id,split,true_label")
 
 
@@ -63,7 +71,8 @@ def write_result(directory, name="x"):
                 "profile": "book",
                 "runtime_s": 12.3,
                 "data": {"d.npz": {"md5": "ab", "official": True}},
-                "metrics": {"test_AUROC": {"value": 0.91234, "ci_low": 0.9, "ci_high": 0.93}},
+                "metrics": {"test_AUROC": {"value": 0.91234, "low": 0.9, "high": 0.93,
+                                           "interval": "splits_2.5_97.5"}},
                 "headline": ["test_AUROC"],
             }
         )
@@ -73,7 +82,8 @@ def write_result(directory, name="x"):
 def test_results_table_row(tmp_path):
     write_result(tmp_path)
     assert results_table(tmp_path).splitlines()[-1] == (
-        "| x | book | test_AUROC | 0.912 (0.900–0.930) | d.npz: yes | 12 s |"
+        "| x | book | test_AUROC | 0.912 (2.5th–97.5th percentile over splits: 0.900–0.930) "
+        "| d.npz: yes | 12 s |"
     )
 
 
@@ -97,15 +107,21 @@ def test_readme_table_is_current():
 @pytest.mark.parametrize("name", sorted(p.stem for p in RESULTS_DIR.glob("[!_]*.json")))
 def test_published_results_follow_the_schema(name):
     result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
-    assert {"notebook", "profile", "params", "data", "metrics", "runtime_s", "run_id",
-            "artifacts", "inputs"} <= set(result)
+    assert set(result) == {"schema", "notebook", "profile", "params", "data", "inputs",
+                           "metrics", "headline", "extras", "runtime_s", "run_id", "artifacts"}
+    assert result["schema"] == SCHEMA_VERSION
     assert result["notebook"] == name and result["profile"] == "book"
     for record in result["data"].values():
         assert len(record["md5"]) == 32 and isinstance(record["official"], bool)
-    for metric in result["metrics"].values():
-        assert set(metric) == {"value", "ci_low", "ci_high"}
-        if metric["ci_low"] is not None:
-            assert metric["ci_low"] <= metric["value"] <= metric["ci_high"]
+    for key, metric in result["metrics"].items():
+        assert set(metric) == {"value", "low", "high", "interval"}, key
+        assert all(part and part.strip() == part for part in key.split(METRIC_ID_SEPARATOR)), key
+        if metric["low"] is not None:
+            assert metric["interval"] in INTERVAL_KINDS, key
+            assert metric["low"] <= metric["value"] <= metric["high"], key
+        else:
+            assert metric["high"] is None and metric["interval"] is None, key
+    assert set(result["headline"]) <= set(result["metrics"])
 
 
 def test_the_whole_book_comes_from_one_run_on_one_machine():
@@ -147,3 +163,21 @@ def test_use_artifact_and_use_results_record_what_a_chapter_loaded(monkeypatch, 
     }
     with pytest.raises(FileNotFoundError, match="run: python -m medlib.book run other"):
         recorder.use_results("other")
+
+
+def test_metric_identifiers_refuse_the_separator_inside_a_part():
+    assert metric_id(("PGD AUROC eps 4/255", "standard")) == "PGD AUROC eps 4/255::standard"
+    with pytest.raises(ValueError, match="without '::'"):
+        metric_id("a::b")
+    with pytest.raises(ValueError, match="non-empty"):
+        metric_id(("a", ""))
+
+
+def test_an_interval_must_say_what_it_is():
+    recorder = ResultsRecorder("x")
+    with pytest.raises(ValueError, match="say what the interval is"):
+        recorder.add_metric("AUROC", 0.9, 0.8, 0.95)
+    with pytest.raises(ValueError, match="both ends"):
+        recorder.add_metric("AUROC", 0.9, 0.8, None, interval="bootstrap_95")
+    recorder.add_metric("AUROC", 0.9, 0.8, 0.95, interval="seeds_min_max")
+    assert "range over seeds" in format_metric(recorder.metrics["AUROC"])

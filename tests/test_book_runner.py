@@ -11,7 +11,7 @@ from medlib.book.runner import BookRun, NotebookError, RequirementError, run_not
 RECORDING_CELL = """
 from medlib.book.results import ResultsRecorder
 results = ResultsRecorder("toy")
-results.add_metric("answer", 42 * factor, 40.0, 44.0, headline=True)
+results.add_metric("answer", 42 * factor, 40.0, 44.0, interval="bootstrap_95", headline=True)
 if fail:
     raise ValueError("planned failure")
 results.save()
@@ -20,7 +20,9 @@ results.save()
 
 def write_toy_notebook(notebooks_dir, cells=RECORDING_CELL):
     notebooks_dir.mkdir(exist_ok=True)
-    params = nbformat.v4.new_code_cell("factor: float = 1.0\nfail: bool = False")
+    params = nbformat.v4.new_code_cell(
+        "factor: float = 1.0  # multiplies | the answer\nfail: bool = False"
+    )
     params.metadata["tags"] = ["parameters"]
     nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(cells)])
     nb.metadata["kernelspec"] = {
@@ -47,7 +49,8 @@ def toy(tmp_path):
 def test_success_publishes_notebook_and_results(toy):
     outcome = run_notebook("toy", "quick", **toy)
     result = json.loads(outcome.results.read_text())
-    assert result["metrics"]["answer"] == {"value": 84.0, "ci_low": 40.0, "ci_high": 44.0}
+    assert result["metrics"]["answer"] == {"value": 84.0, "low": 40.0, "high": 44.0,
+                                          "interval": "bootstrap_95"}
     assert result["profile"] == "quick" and result["params"] == {"factor": 2.0}
     assert result["runtime_s"] > 0 and result["artifacts"] == {}
     run = json.loads((outcome.results.parent / "_run.json").read_text())
@@ -175,3 +178,18 @@ def test_a_book_run_needs_the_requirement_s_book_run(family):
         run_notebook("child", "book", **family)
     run_notebook("child", "quick", **family)  # a quick run may start from a quick run
 
+
+
+def test_the_page_shows_the_parameters_once_as_a_table(toy):
+    """The parameters cell and papermill's injected cell run but are removed from the page;
+    a Markdown table gives each parameter's value, default and meaning instead."""
+    outcome = run_notebook("toy", "quick", **toy)
+    cells = nbformat.read(outcome.notebook, as_version=4).cells
+    removed = [c for c in cells if "remove-cell" in c.metadata.get("tags", [])]
+    assert {t for c in removed for t in c.metadata["tags"]} >= {"parameters", "injected-parameters"}
+    tables = [c for c in cells if "parameters-table" in c.metadata.get("tags", [])]
+    assert len(tables) == 1 and tables[0].cell_type == "markdown"
+    assert cells.index(tables[0]) == max(cells.index(c) for c in removed) + 1
+    rows = tables[0].source.splitlines()
+    assert "| `factor` | `2.0` | `1.0` | multiplies \\| the answer |" in rows
+    assert "| `fail` | `False` | `False` |  |" in rows

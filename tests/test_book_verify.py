@@ -32,7 +32,8 @@ RULES = {
 
 def result(auroc=0.9, seconds=12.0, **extra):
     return {"notebook": "x", "profile": "book", "runtime_s": 99.0, "run_id": "abc",
-            "metrics": {"test_AUROC": {"value": auroc, "ci_low": None, "ci_high": None}},
+            "metrics": {"test_AUROC": {"value": auroc, "low": None, "high": None,
+                                       "interval": None}},
             "notebook_seconds": seconds, **extra}
 
 

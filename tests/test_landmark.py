@@ -75,3 +75,20 @@ def test_scaling_uses_training_people_only():
     assert fitted_on_1.means["bili"] != fitted_on_3.means["bili"]
     with pytest.raises(RuntimeError, match="fit"):
         LandmarkBuilder(cohort, 2.0, 4).transform(np.array([1]))
+
+
+def test_split_people_keeps_every_person_on_one_side_and_repeats_from_its_seed():
+    from medlib.survival.landmark import split_people
+
+    ids = np.arange(100, 300)
+    event = pd.Series(np.arange(200) % 4 == 0, index=ids).astype(int)
+    split = split_people(ids, event, seed=3)
+    assert set(split.fit) | set(split.val) == set(split.train)
+    assert not set(split.train) & set(split.test)
+    assert len(split.test) == 60 and len(split.val) == 28
+    assert event.loc[split.test].mean() == pytest.approx(0.25, abs=0.02)  # stratified
+    again = split_people(ids, event, seed=3)
+    assert all(np.array_equal(getattr(split, k), getattr(again, k))
+               for k in ("train", "fit", "val", "test"))
+    small = split_people(ids, event, seed=3, subsample=80)
+    assert len(small.train) + len(small.test) == 80

@@ -51,15 +51,46 @@ def json_safe(value: object) -> object:
     return value
 
 
+#: Version of the results-file layout (DESIGN.md, "Results files"). Schema 2: the notebook's
+#: own facts under ``extras``, structured metric identifiers, labelled intervals.
+SCHEMA_VERSION = 2
+#: Joins the parts of a metric identifier; refused inside a part, so an identifier splits
+#: back into its parts unambiguously (a part may contain "/", as in "eps 4/255").
+METRIC_ID_SEPARATOR = "::"
+#: What an interval is, by the name a results file stores, and how tables label it.
+INTERVAL_KINDS = {
+    "bootstrap_95": "95% CI, bootstrap over test cases",
+    "splits_2.5_97.5": "2.5th–97.5th percentile over splits",
+    "seeds_min_max": "range over seeds (min–max)",
+}
+
+
+def metric_id(name: str | tuple[str, ...] | list[str]) -> str:
+    """The identifier of a metric named by one part or a sequence of parts (a group, then a
+    name): parts joined by :data:`METRIC_ID_SEPARATOR`, which no part may contain."""
+    parts = (name,) if isinstance(name, str) else tuple(name)
+    for part in parts:
+        if not isinstance(part, str) or not part or METRIC_ID_SEPARATOR in part:
+            raise ValueError(
+                f"metric name part {part!r} of {parts!r} must be a non-empty string without "
+                f"{METRIC_ID_SEPARATOR!r}; pass the parts as a tuple instead"
+            )
+    return METRIC_ID_SEPARATOR.join(parts)
+
+
+def _clean(x: float | None) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
 class ResultsRecorder:
     """Collects one notebook's results; ``save()`` writes them where the runner asked."""
 
     def __init__(self, notebook: str) -> None:
         self.notebook = os.environ.get(CHAPTER_ENV) or notebook
         self.data: dict[str, dict] = {}
-        self.metrics: dict[str, dict[str, float | None]] = {}
+        self.metrics: dict[str, dict[str, float | str | None]] = {}
         self.headline: list[str] = []
-        self.extra: dict[str, object] = {}
+        self.extras: dict[str, object] = {}
         self.inputs: dict[str, dict] = {}
 
     def add_data_file(self, file_name: str, record: dict) -> None:
@@ -67,27 +98,50 @@ class ResultsRecorder:
         self.data[file_name] = dict(record)
 
     def add_metric(
-        self, name: str, value: float, ci_low: float | None = None,
-        ci_high: float | None = None, headline: bool = False,
+        self,
+        name: str | tuple[str, ...],
+        value: float,
+        low: float | None = None,
+        high: float | None = None,
+        interval: str | None = None,
+        headline: bool = False,
+    ) -> str:
+        """Record one metric and, where computed, its interval ``low``-``high``, which must say
+        what it is: one of :data:`INTERVAL_KINDS`. Returns the metric's identifier."""
+        key = metric_id(name)
+        low, high = _clean(low), _clean(high)
+        if (low is None) != (high is None):
+            raise ValueError(f"metric {key!r}: give both ends of the interval or neither")
+        if low is not None and interval not in INTERVAL_KINDS:
+            raise ValueError(
+                f"metric {key!r}: say what the interval is, interval= one of "
+                f"{', '.join(INTERVAL_KINDS)} (got {interval!r})"
+            )
+        self.metrics[key] = {"value": _clean(value), "low": low, "high": high,
+                             "interval": interval if low is not None else None}
+        if headline and key not in self.headline:
+            self.headline.append(key)
+        return key
+
+    def add_metric_table(
+        self,
+        table: pd.DataFrame,
+        group: str | tuple[str, ...] = (),
+        interval: str | None = None,
+        headline: tuple[str, ...] = (),
     ) -> None:
-        """Record one metric and, where computed, its 95% interval."""
-        def clean(x: float | None) -> float | None:
-            return None if x is None or pd.isna(x) else float(x)
-
-        self.metrics[name] = {"value": clean(value), "ci_low": clean(ci_low),
-                              "ci_high": clean(ci_high)}
-        if headline and name not in self.headline:
-            self.headline.append(name)
-
-    def add_metric_table(self, table: pd.DataFrame, prefix: str = "", headline=()) -> None:
-        """Record every row of a ``value``/``ci_low``/``ci_high`` frame, names prefixed."""
+        """Record every row of a frame with a ``value`` column and, where computed, the
+        interval columns ``ci_low``/``ci_high`` (as :mod:`medlib.metrics` returns them), of
+        kind ``interval``; each row's identifier is ``group`` followed by its index."""
+        prefix = (group,) if isinstance(group, str) else tuple(group)
         for name, row in table.iterrows():
-            self.add_metric(f"{prefix}{name}", row["value"], row.get("ci_low"),
-                            row.get("ci_high"), headline=name in headline)
+            self.add_metric((*prefix, str(name)), row["value"], row.get("ci_low"),
+                            row.get("ci_high"), interval=interval, headline=name in headline)
 
     def add_extra(self, key: str, value: object) -> None:
-        """Any other JSON-serialisable fact worth keeping (thresholds, counts, timings)."""
-        self.extra[key] = value
+        """Any other JSON-serialisable fact worth keeping (thresholds, counts, tables); kept
+        under ``extras`` in the results file, apart from the runner's own keys."""
+        self.extras[key] = value
 
     def artifact_path(self, file_name: str) -> Path | None:
         """Where to write a file that belongs with the results (for example trained weights
@@ -122,8 +176,9 @@ class ResultsRecorder:
         return path
 
     def record(self) -> dict:
-        return {"notebook": self.notebook, "data": self.data, "inputs": self.inputs,
-                "metrics": self.metrics, "headline": self.headline, **self.extra}
+        return {"schema": SCHEMA_VERSION, "notebook": self.notebook, "data": self.data,
+                "inputs": self.inputs, "metrics": self.metrics, "headline": self.headline,
+                "extras": self.extras}
 
     def save(self, predictions: pd.DataFrame | None = None) -> None:
         """Write ``NAME.json`` (and ``NAME_predictions.csv``) to ``$MEDLIB_RESULTS_DIR``.
@@ -174,17 +229,19 @@ def load_results(results_dir: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("[!_]*.json"))}
 
 
-def _format_metric(metric: dict) -> str:
+def format_metric(metric: dict) -> str:
+    """``0.945 (95% CI, bootstrap over test cases: 0.926–0.963)``: value and labelled interval."""
     text = f"{metric['value']:.3f}"
-    if metric.get("ci_low") is not None and metric.get("ci_high") is not None:
-        text += f" ({metric['ci_low']:.3f}–{metric['ci_high']:.3f})"
+    if metric.get("low") is not None and metric.get("high") is not None:
+        text += (f" ({INTERVAL_KINDS[metric['interval']]}: "
+                 f"{metric['low']:.3f}–{metric['high']:.3f})")
     return text
 
 
 def results_table(results_dir: Path) -> str:
     """A Markdown table of every results file's headline metrics (README, "Results")."""
     lines = [
-        "| chapter | profile | metric | value (95% CI) | data file official | runtime |",
+        "| chapter | profile | metric | value (interval) | data file official | runtime |",
         "|---|---|---|---|---|---|",
     ]
     for name, result in load_results(results_dir).items():
@@ -194,7 +251,7 @@ def results_table(results_dir: Path) -> str:
         for metric in result.get("headline", []):
             lines.append(
                 f"| {name} | {result.get('profile', '?')} | {metric} | "
-                f"{_format_metric(result['metrics'][metric])} | {official} | "
+                f"{format_metric(result['metrics'][metric])} | {official} | "
                 f"{result.get('runtime_s', float('nan')):.0f} s |"
             )
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -181,6 +182,49 @@ def _clean_metadata(notebook_path: Path, source: Path, published: Path) -> None:
     nbformat.write(nb, notebook_path)
 
 
+_PARAMETER_LINE = re.compile(r"^(\w+)\s*:\s*\w+\s*=\s*(.+?)\s*(?:#\s*(.*))?$")
+PARAMETERS_TABLE_TAG = "parameters-table"
+
+
+def parameters_markdown(parameters_source: str, values: dict, profile: str) -> str:
+    """A table of every parameter of the run: its value, the notebook's default and the
+    comment that explains it, read from the source's ``parameters`` cell."""
+    lines = [f"**Parameters of this run** (profile `{profile}`; the defaults are the notebook's, "
+             "`notebooks/params.yml` sets the rest):", "",
+             "| parameter | value | default | meaning |", "|---|---|---|---|"]
+    for line in parameters_source.splitlines():
+        match = _PARAMETER_LINE.match(line.strip())
+        if not match:
+            continue
+        name, default, comment = match.groups()
+        value = repr(values[name]) if name in values else default
+        meaning = (comment or "").replace("|", "\\|")
+        lines.append(f"| `{name}` | `{value}` | `{default}` | {meaning} |")
+    return "\n".join(lines)
+
+
+def present_parameters(notebook_path: Path, values: dict, profile: str) -> None:
+    """Show the parameters once, readably: the source's ``parameters`` cell and papermill's
+    injected cell are removed from the rendered page (they still run, under nbval too) and a
+    Markdown table of the run's values, defaults and meanings stands after them."""
+    nb = nbformat.read(notebook_path, as_version=4)
+    position, source = None, ""
+    for index, cell in enumerate(nb.cells):
+        tags = cell.metadata.setdefault("tags", [])
+        if cell.cell_type == "code" and ("parameters" in tags or "injected-parameters" in tags):
+            if "parameters" in tags:
+                source = cell.source
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+            position = index
+    if position is None:
+        return
+    table = nbformat.v4.new_markdown_cell(parameters_markdown(source, values, profile))
+    table.metadata["tags"] = [PARAMETERS_TABLE_TAG]
+    nb.cells.insert(position + 1, table)
+    nbformat.write(nb, notebook_path)
+
+
 def _finish_results(
     staged: Path, name: str, profile: str, params: dict, runtime: float, run_id: str,
 ) -> None:
@@ -252,6 +296,7 @@ def run_notebook(
         published_nb = output_dir / f"{name}.ipynb"
         _finish_results(staging / f"{name}.json", name, profile, params, runtime, run.run_id)
         _clean_metadata(staged_nb, source, published_nb)
+        present_parameters(staged_nb, params, profile)
         for staged in sorted(staging.iterdir()):
             if staged != staged_nb:
                 os.replace(staged, results_dir / staged.name)

@@ -34,10 +34,10 @@ from pathlib import Path
 import yaml
 
 from medlib.book.paths import NOTEBOOKS_DIR, RESULTS_DIR
-from medlib.book.results import load_results
+from medlib.book.results import METRIC_ID_SEPARATOR, load_results
 
 TOLERANCES_FILE = NOTEBOOKS_DIR / "tolerances.yml"
-SEPARATOR = "::"
+SEPARATOR = METRIC_ID_SEPARATOR  # paths read like metric identifiers: metrics::a::b::value
 NOT_RESULTS = ("notebook", "profile", "params", "runtime_s", "run_id", "versions",
                "artifacts", "headline")
 EXACT_RELATIVE = 1e-9

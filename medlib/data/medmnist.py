@@ -158,6 +158,27 @@ def read_npz(path: Path, size: int) -> tuple[dict, dict]:
     return images, labels
 
 
+def check_labels(labels: dict[str, np.ndarray], info: MedMNISTInfo, file_name: str) -> None:
+    """Raise :class:`CorruptDataError` naming the split, the bad values and the allowed ones
+    when a label lies outside the task's classes.
+
+    Checked once, at load: a binary file whose validation labels include a 5 would otherwise
+    fail much later, inside scikit-learn, with a message about ``multi_class``.
+    """
+    multi_label = info.task.startswith("multi-label")
+    allowed = (0, 1) if multi_label else tuple(range(len(info.labels)))
+    for split in SPLITS:
+        bad = np.setdiff1d(np.unique(labels[split]), allowed)
+        if bad.size:
+            count = int(np.isin(labels[split], bad).sum())
+            names = "" if multi_label else f" ({', '.join(info.labels)})"
+            raise CorruptDataError(
+                f"{file_name}: {split} labels include {', '.join(map(str, bad[:10]))} "
+                f"({count} labels); {info.name} is a {info.task} task whose labels are "
+                f"{allowed[0]}-{allowed[-1]}{names}: delete the file and download the official one"
+            )
+
+
 def load_medmnist(
     name: str,
     size: int = 28,
@@ -172,4 +193,5 @@ def load_medmnist(
     info = medmnist_info(name)
     verified = locate_medmnist(info.name, size, transport, progress=progress)
     images, labels = read_npz(verified.path, size)
+    check_labels(labels, info, verified.path.name)
     return MedMNISTData(info=info, size=size, file=verified, images=images, labels=labels)

@@ -128,3 +128,44 @@ class LandmarkBuilder:
             feature_names=feature_names,
             covariate_names=self.covariates,
         )
+
+
+@dataclass(frozen=True)
+class PeopleSplit:
+    """Person identifiers of one patient-level split. ``train`` holds everyone outside the
+    test part, in the order the draw gave them (the survival baselines train on all of them,
+    and a forest's bootstrap depends on the row order); ``fit`` and ``val`` divide it."""
+
+    train: np.ndarray
+    fit: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+
+
+def split_people(
+    ids: np.ndarray,
+    event: pd.Series,
+    seed: int,
+    test_fraction: float = 0.3,
+    val_fraction: float = 0.2,
+    subsample: int = 0,
+) -> PeopleSplit:
+    """Split people (never visits) into training and test parts, and the training part into
+    fit and validation (early stopping), each draw stratified by the event, so that no
+    person's visits sit on both sides of a split.
+
+    ``subsample`` > 0 first draws that many people (stratified) from ``ids``. ``event`` maps a
+    person's id to the event indicator. The same ``seed`` drives every draw (scikit-learn's
+    ``train_test_split``), so a split is repeatable from its seed alone.
+    """
+    from sklearn.model_selection import train_test_split
+
+    people = np.asarray(ids)
+    if subsample and subsample < len(people):
+        people, _ = train_test_split(people, train_size=subsample,
+                                     stratify=event.loc[people], random_state=seed)
+    train, test = train_test_split(people, test_size=test_fraction,
+                                   stratify=event.loc[people], random_state=seed)
+    fit, val = train_test_split(train, test_size=val_fraction,
+                                stratify=event.loc[train], random_state=seed)
+    return PeopleSplit(train=train, fit=fit, val=val, test=test)
