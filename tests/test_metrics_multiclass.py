@@ -48,3 +48,18 @@ def test_ece_of_perfectly_calibrated_scores_is_small_and_of_overconfident_large(
     assert expected_calibration_error(y, p) < 0.01
     overconfident = np.where(p > 0.5, 0.99, 0.01)
     assert expected_calibration_error(y, overconfident) > 0.2
+
+
+def test_accuracy_and_auroc_with_ci_match_scikit_learn():
+    from sklearn.metrics import accuracy_score, roc_auc_score
+
+    from medlib.metrics.multiclass import accuracy, auroc_with_ci
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    s = np.clip(0.3 * y + rng.random(300) * 0.7, 0, 1)
+    assert accuracy(y, s) == accuracy_score(y, s >= 0.5)
+    assert accuracy(y, s, threshold=0.7) == accuracy_score(y, s >= 0.7)
+    ci = auroc_with_ci(y, s, n_bootstrap=200, seed=1)
+    assert ci["value"] == roc_auc_score(y, s) and ci["ci_low"] < ci["value"] < ci["ci_high"]
+    assert ci.equals(auroc_with_ci(y, s, n_bootstrap=200, seed=1))

@@ -10,12 +10,15 @@ MedMNIST set with these; binary scores are a flat array of P(class 1), multi-cla
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
 from torchmetrics.functional.classification import (
     binary_calibration_error,
     multiclass_calibration_error,
 )
+
+from medlib.metrics.binary import bootstrap_ci
 
 
 def _is_binary(scores: np.ndarray) -> bool:
@@ -41,6 +44,22 @@ def predicted_class(scores: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     return np.argmax(scores, axis=1)
 
 
+def accuracy(y_true: np.ndarray, scores: np.ndarray, threshold: float = 0.5) -> float:
+    """Share of cases whose :func:`predicted_class` (at ``threshold`` for a binary score)
+    is the true class: the ACC MedMNIST reports."""
+    return float(accuracy_score(np.ravel(y_true), predicted_class(scores, threshold)))
+
+
+def auroc_with_ci(
+    y_true: np.ndarray, scores: np.ndarray, n_bootstrap: int, seed: int
+) -> pd.Series:
+    """Binary AUROC with its 95% CI from a stratified bootstrap over the test cases:
+    a Series with ``value``, ``ci_low`` and ``ci_high``
+    (:func:`medlib.metrics.binary.bootstrap_ci` of :func:`auroc`)."""
+    table = bootstrap_ci(y_true, scores, lambda t, s: {"AUROC": auroc(t, s)}, n_bootstrap, seed)
+    return table.loc["AUROC"]
+
+
 def expected_calibration_error(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 15) -> float:
     """Top-label ECE with equal-width bins (Guo et al., 2017), computed by torchmetrics."""
     target = torch.as_tensor(np.ravel(y_true), dtype=torch.long)
@@ -63,7 +82,7 @@ def task_metrics(y_true: np.ndarray, scores: np.ndarray) -> dict[str, float]:
     """AUROC and ACC as MedMNIST reports them, plus ECE and Brier for calibration."""
     return {
         "auroc": auroc(y_true, scores),
-        "accuracy": float(accuracy_score(np.ravel(y_true), predicted_class(scores))),
+        "accuracy": accuracy(y_true, scores),
         "ece": expected_calibration_error(y_true, scores),
         "brier": brier_score(y_true, scores),
     }
