@@ -1,6 +1,14 @@
-"""Data sets of the book: registry, verified download, loaders.
+"""Data sets of the book: registry, verified download, loaders, splits, augmentation.
 
-See DESIGN.md, "Data". Image chapters call :func:`load_medmnist`.
+- :mod:`.registry`, :mod:`.download`, :mod:`.medmnist`: MedMNIST v2 files, found or
+  downloaded, checked by MD5, labels checked against the task (DESIGN.md, "Data").
+- :mod:`.splits`: :func:`~medlib.data.splits.load_image_splits`, which every image chapter
+  (``cnn_diagnosis``, ``cnn_beyond``, ``optimizers``, ``interpretability``, ``robustness``,
+  ``labelling``, ``efficiency``) starts with; :mod:`.convert` turns images into inputs.
+- :mod:`.cohorts`: the PBC and NAFLD visit cohorts (chapters ``progression_pbc``,
+  ``progression_nafld``, ``interpretability``).
+- :mod:`.augment`: the training augmentation and test-time views (chapter ``cnn_beyond``).
+- :mod:`.published`: published results the chapters compare with.
 """
 
 from medlib.data.download import download_verified, md5sum, urllib_transport

@@ -1,0 +1,99 @@
+"""Cheap structural checks of the book: table of contents, budgets, notebook shape.
+
+With ``only_build_toc_files: true`` a chapter missing from ``_toc.yml`` is silently left
+out of the book, and a chapter in ``_toc.yml`` that params.yml does not know is never run;
+both directions are checked here. The 5-minute budget per notebook (DESIGN.md) is checked
+against the runtime the runner recorded for the published run, not timed here.
+"""
+
+import ast
+import json
+
+import nbformat
+import pytest
+import yaml
+
+from medlib.book.params import notebook_names, source_notebook
+from medlib.book.paths import NOTEBOOKS_DIR, REPO_ROOT, RESULTS_DIR
+
+CHAPTERS = notebook_names()
+NOTEBOOK_BUDGET_S = 5 * 60
+BOOK_BUDGET_S = 30 * 60
+
+
+def toc_files() -> list[str]:
+    """Every ``file:`` entry of ``_toc.yml``, at any depth."""
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
+    found = [toc["root"]]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return found
+
+
+def test_every_chapter_of_params_yml_is_in_the_toc_and_the_reverse():
+    pages = {f.removeprefix("book/") for f in toc_files()
+             if not (REPO_ROOT / f"{f}.md").is_file()}  # every page that is not Markdown
+    assert not set(CHAPTERS) - pages, f"chapters missing from _toc.yml: {set(CHAPTERS) - pages}"
+    assert not pages - set(CHAPTERS), f"_toc.yml pages params.yml does not run: {pages - set(CHAPTERS)}"
+
+
+def test_every_toc_entry_exists():
+    missing = [f for f in toc_files()
+               if not any((REPO_ROOT / f"{f}{ext}").is_file() for ext in (".md", ".ipynb"))]
+    assert not missing, f"_toc.yml names files that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_published_chapter_ran_within_its_budget(name):
+    result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
+    assert result["runtime_s"] <= NOTEBOOK_BUDGET_S, (
+        f"{name} took {result['runtime_s']:.0f} s in the published run; the budget is "
+        f"{NOTEBOOK_BUDGET_S} s per notebook (lower its book profile in notebooks/params.yml)"
+    )
+
+
+def test_the_book_profile_fits_its_budget():
+    total = sum(json.loads((RESULTS_DIR / f"{name}.json").read_text())["runtime_s"]
+                for name in CHAPTERS)
+    assert total <= BOOK_BUDGET_S, f"the book profile took {total:.0f} s in all"
+
+
+@pytest.mark.parametrize("name", sorted({source_notebook(c).stem for c in CHAPTERS}))
+def test_notebook_records_a_metric(name):
+    """(Exactly one ``parameters`` cell: tests/test_notebooks.py.)"""
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "add_metric" in code, f"{name} records no metric"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_published_chapter_has_a_headline_metric(name):
+    result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
+    assert result["metrics"] and result["headline"]
+
+
+def test_no_function_is_defined_in_two_notebooks():
+    """A function a second notebook needs belongs in medlib."""
+    seen: dict[str, str] = {}
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                continue
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.FunctionDef):
+                    assert node.name not in seen, (
+                        f"{node.name} is defined in {seen[node.name]} and {path.stem}; "
+                        "move it into medlib"
+                    )
+                    seen[node.name] = path.stem
