@@ -138,9 +138,9 @@ def check_cnn_beyond(result: dict, predictions: pd.DataFrame) -> list[Comparison
     for prefix, columns in (("test_", improved), ("seed_cnn_test_", seed_cnn)):
         for metric, fn in (("AUROC", auroc), ("accuracy", accuracy_at)):
             if f"{prefix}{metric}" in metrics:
-                out.append(compared(f"metrics/{prefix}{metric}",
+                out.append(compared(f"metrics::{prefix}{metric}",
                                     metrics[f"{prefix}{metric}"]["value"], over_seeds(columns, fn)))
-    for row in result.get("ablation", []):
+    for row in result["extras"].get("ablation", []):
         if row["ablation"] == "full recipe":
             for key, fn, split in (
                 ("test AUROC", auroc, "test"), ("test accuracy", accuracy_at, "test"),
@@ -149,7 +149,7 @@ def check_cnn_beyond(result: dict, predictions: pd.DataFrame) -> list[Comparison
             ):
                 out.append(compared(f"ablation/full recipe/{key}", row[key],
                                     over_seeds(improved, fn, split)))
-    for row in result.get("calibration", []):
+    for row in result["extras"].get("calibration", []):
         if row["temperature"] == "after":
             out.append(compared(f"calibration/{row['split']}/after/Brier", row["Brier"],
                                 over_seeds(improved, brier, row["split"])))
@@ -166,11 +166,11 @@ def check_optimizers(result: dict, predictions: pd.DataFrame) -> list[Comparison
     """Test AUROC of the CNN trained with each update rule (``score_<rule>``)."""
     out = []
     for name, metric in result["metrics"].items():
-        if name.startswith("test_AUROC/"):
-            column = _optimizer_column(name.split("/", 1)[1])
-            out.append(compared(f"metrics/{name}", metric["value"],
+        if name.startswith("test_AUROC::"):
+            column = _optimizer_column(name.split("::", 1)[1])
+            out.append(compared(f"metrics::{name}", metric["value"],
                                 auroc(*scored_rows(predictions, column))))
-    for row in result.get("part2", []):
+    for row in result["extras"].get("part2", []):
         out.append(compared(f"part2/{row['rule']}/test AUROC", row["test AUROC"],
                             auroc(*scored_rows(predictions, _optimizer_column(row["rule"])))))
     return out
@@ -178,7 +178,7 @@ def check_optimizers(result: dict, predictions: pd.DataFrame) -> list[Comparison
 
 def check_progression(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
     """Harrell's C of every model on every repetition (``per_split``), and its mean and
-    2.5th/97.5th percentiles over repetitions (``metrics``, "C Harrell/<model>").
+    2.5th/97.5th percentiles over repetitions (``metrics``, "C Harrell::<model>").
 
     Higher ``risk_<model>`` means higher risk for every model (probability of death by the
     horizon, Cox linear predictor, forest cumulative hazard), as concordance_index_censored
@@ -186,7 +186,7 @@ def check_progression(result: dict, predictions: pd.DataFrame) -> list[Compariso
     """
     out = []
     per_model: dict[str, list[Value]] = {}
-    for row in result["per_split"]:
+    for row in result["extras"]["per_split"]:
         repetition = row["repetition"] if "repetition" in row else row["split"] + 1
         split = f"test (repetition {repetition})"
         test = predictions[predictions["split"] == split]
@@ -198,12 +198,13 @@ def check_progression(result: dict, predictions: pd.DataFrame) -> list[Compariso
         out.append(compared(f"per_split/{repetition}/{row['model']}/C Harrell",
                             row["C Harrell"], c))
     for model, values in per_model.items():
-        metric = result["metrics"][f"C Harrell/{model}"]
+        metric = result["metrics"][f"C Harrell::{model}"]
+        assert metric["interval"] == "splits_2.5_97.5", model
         c = np.array([v for v, _ in values])
         margin = max(m for _, m in values)
-        for key, value in (("value", np.mean(c)), ("ci_low", np.percentile(c, 2.5)),
-                           ("ci_high", np.percentile(c, 97.5))):
-            name = f"metrics/C Harrell/{model}" + ("" if key == "value" else f" {key}")
+        for key, value in (("value", np.mean(c)), ("low", np.percentile(c, 2.5)),
+                           ("high", np.percentile(c, 97.5))):
+            name = f"metrics::C Harrell::{model}" + ("" if key == "value" else f"::{key}")
             out.append(Comparison(name, metric[key], float(value), margin))
     return out
 
@@ -211,10 +212,10 @@ def check_progression(result: dict, predictions: pd.DataFrame) -> list[Compariso
 def check_efficiency(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
     """Test AUROC of every variant of the Pareto table (``score_<variant>``)."""
     return [
-        compared(f"metrics/{name}", metric["value"],
-                 auroc(*scored_rows(predictions, f"score_{name.split('/', 1)[1]}")))
+        compared(f"metrics::{name}", metric["value"],
+                 auroc(*scored_rows(predictions, f"score_{name.split('::', 1)[1]}")))
         for name, metric in result["metrics"].items()
-        if name.startswith("AUROC/")
+        if name.startswith("AUROC::")
     ]
 
 
@@ -222,9 +223,9 @@ def check_labelling(result: dict, predictions: pd.DataFrame) -> list[Comparison]
     """Every training run (its ``predictions_column``), and the means over seeds that the
     chapter's tables and metrics report."""
     out = []
-    metrics = result["metrics"]
+    metrics, facts = result["metrics"], result["extras"]
     by_share: dict[str, dict[str, list[Value]]] = {}
-    for run in result["label_efficiency_runs"]:
+    for run in facts["label_efficiency_runs"]:
         y, s = scored_rows(predictions, run["predictions_column"])
         share = by_share.setdefault(f"{run['share']:.0%}", {"auroc": [], "accuracy": []})
         for key, fn in (("auroc", auroc), ("accuracy", accuracy_at), ("brier", brier)):
@@ -232,22 +233,22 @@ def check_labelling(result: dict, predictions: pd.DataFrame) -> list[Comparison]
             share.setdefault(key, []).append(value)
             out.append(compared(f"label_efficiency_runs/{run['predictions_column']}/{key}",
                                 run[key], value))
-    for row in result["label_efficiency"]:
+    for row in facts["label_efficiency"]:
         label = row["share of labels"]
         out.append(compared(f"label_efficiency/{label}/test AUROC", row["test AUROC"],
                             mean_of(by_share[label]["auroc"])))
         out.append(compared(f"label_efficiency/{label}/test accuracy", row["test accuracy"],
                             mean_of(by_share[label]["accuracy"])))
-        out.append(compared(f"metrics/AUROC/{label} of labels",
-                            metrics[f"AUROC/{label} of labels"]["value"],
+        out.append(compared(f"metrics::AUROC::{label} of labels",
+                            metrics[f"AUROC::{label} of labels"]["value"],
                             mean_of(by_share[label]["auroc"])))
-    for point in result["active_learning_curves"]:
+    for point in facts["active_learning_curves"]:
         out.append(compared(f"active_learning_curves/{point['predictions_column']}",
                             point["auroc"],
                             auroc(*scored_rows(predictions, point["predictions_column"]))))
     noise_keys = ("test AUROC", "accuracy at 0.5", "accuracy, threshold re-fitted")
     by_setting: dict[tuple[str, str], dict[str, list[Value]]] = {}
-    for run in result["label_noise_runs"]:
+    for run in facts["label_noise_runs"]:
         column = run["predictions_column"]
         y, s = scored_rows(predictions, column)
         threshold = youden_threshold(*scored_rows(predictions, column, "val"))
@@ -257,13 +258,13 @@ def check_labelling(result: dict, predictions: pd.DataFrame) -> list[Comparison]
         for key, value in values.items():
             setting[key].append(value)
             out.append(compared(f"label_noise_runs/{column}/{key}", run[key], value))
-    for row in result["label_noise"]:
+    for row in facts["label_noise"]:
         setting = by_setting[(row["labels"], row["loss"])]
         for key in noise_keys:
             out.append(compared(f"label_noise/{row['labels']}/{row['loss']}/{key}", row[key],
                                 mean_of(setting[key])))
-        name = f"AUROC/{row['labels']}/{row['loss']}"
-        out.append(compared(f"metrics/{name}", metrics[name]["value"],
+        name = f"AUROC::{row['labels']}::{row['loss']}"
+        out.append(compared(f"metrics::{name}", metrics[name]["value"],
                             mean_of(setting["test AUROC"])))
     return out
 
@@ -281,15 +282,15 @@ def membership_attack_auroc(predictions: pd.DataFrame, loss_column: str) -> Valu
 def check_robustness(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
     """Each row of the adversarial, corruption and privacy tables (its ``predictions_column``),
     the membership attack AUROCs, and the headline PGD metrics."""
-    out = []
+    out, facts = [], result["extras"]
     for table in ("adversarial", "corruptions"):
-        for row in result[table]:
+        for row in facts[table]:
             y, s = scored_rows(predictions, row["predictions_column"])
             out.append(compared(f"{table}/{row['predictions_column']}/AUROC", row["AUROC"],
                                 auroc(y, s)))
             out.append(compared(f"{table}/{row['predictions_column']}/accuracy",
                                 row["accuracy"], accuracy_at(y, s)))
-    for row in result["privacy"]:
+    for row in facts["privacy"]:
         y, s = scored_rows(predictions, row["predictions_column"])
         out.append(compared(f"privacy/{row['training']}/test AUROC", row["test AUROC"],
                             auroc(y, s)))
@@ -299,15 +300,15 @@ def check_robustness(result: dict, predictions: pd.DataFrame) -> list[Comparison
                             row["membership attack AUROC"],
                             membership_attack_auroc(predictions, row["membership_loss_column"])))
     out.append(compared("membership_attack_auroc_improved_cnn",
-                        result["membership_attack_auroc_improved_cnn"],
+                        facts["membership_attack_auroc_improved_cnn"],
                         membership_attack_auroc(predictions, "loss_improved CNN")))
     for name, metric in result["metrics"].items():
-        found = re.fullmatch(r"PGD AUROC eps (\d+)/255/(.+)", name)
+        found = re.fullmatch(r"PGD AUROC eps (\d+)/255::(.+)", name)
         if found:
             eps, model = int(found[1]), found[2]
-            row = next(r for r in result["adversarial"] if r["model"] == model
+            row = next(r for r in facts["adversarial"] if r["model"] == model
                        and r["attack"].startswith("PGD") and r["eps (/255)"] == eps)
-            out.append(compared(f"metrics/{name}", metric["value"],
+            out.append(compared(f"metrics::{name}", metric["value"],
                                 auroc(*scored_rows(predictions, row["predictions_column"]))))
     return out
 
@@ -315,9 +316,10 @@ def check_robustness(result: dict, predictions: pd.DataFrame) -> list[Comparison
 def check_interpretability(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
     """Test AUROC of the improved CNN it explains and of the shuffled-label model."""
     return [
-        compared("model_test_auroc", result["model_test_auroc"],
+        compared("model_test_auroc", result["extras"]["model_test_auroc"],
                  auroc(*scored_rows(predictions, "score_improved CNN"))),
-        compared("label_randomisation/test_auroc", result["label_randomisation"]["test_auroc"],
+        compared("label_randomisation/test_auroc",
+                 result["extras"]["label_randomisation"]["test_auroc"],
                  auroc(*scored_rows(predictions, "score_shuffled-label model"))),
     ]
 
@@ -365,7 +367,7 @@ def test_reported_metrics_are_recomputed_from_predictions(name):
     result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
     compared = {c.name for c in comparisons}
     headline = [] if name in HEADLINE_NOT_FROM_PREDICTIONS else result["headline"]
-    missing = [h for h in headline if f"metrics/{h}" not in compared]
+    missing = [h for h in headline if f"metrics::{h}" not in compared]
     assert not missing, f"{name}: headline metrics without a recomputation: {missing}"
     wrong = [f"{c.name}: reported {c.reported:.6f}, recomputed {c.recomputed:.6f} "
              f"(allowed difference {TOLERANCE + c.margin:.6f})" for c in comparisons if not c.ok]

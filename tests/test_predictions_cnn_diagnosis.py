@@ -43,7 +43,8 @@ def load(directory: Path) -> tuple[dict, pd.DataFrame]:
     if missing:
         raise StaleResultsError(f"{', '.join(missing)} missing in {directory}; {RERUN}")
     result, predictions = json.loads(json_path.read_text()), pd.read_csv(csv_path)
-    if "per_seed" not in result or not any(c.startswith(SCORE_PREFIX) for c in predictions):
+    if "per_seed" not in result.get("extras", {}) or not any(
+            c.startswith(SCORE_PREFIX) for c in predictions):
         raise StaleResultsError(
             f"{directory / NAME}.json and its predictions are in the old single-seed format "
             f"(no 'per_seed' record, no {SCORE_PREFIX}<seed> columns); {RERUN}"
@@ -61,7 +62,7 @@ def recompute(result: dict, predictions: pd.DataFrame) -> pd.DataFrame:
     val = predictions[predictions["split"] == "val"]
     test = predictions[predictions["split"] == "test"]
     rows = []
-    for record in result["per_seed"]:
+    for record in result["extras"]["per_seed"]:
         column = f"{SCORE_PREFIX}{record['seed']}"
         assert column in predictions, f"no column {column} for seed {record['seed']}"
         y, s = test["true_label"].to_numpy(), test[column].to_numpy()
@@ -87,7 +88,7 @@ def check(directory: Path) -> None:
     predictions give; raise :class:`StaleResultsError` for results of the old format."""
     result, predictions = load(directory)
     assert set(predictions["split"]) == {"val", "test"}
-    seeds = [r["seed"] for r in result["per_seed"]]
+    seeds = [r["seed"] for r in result["extras"]["per_seed"]]
     assert len(set(seeds)) == len(seeds) >= 2, "the headline must be a mean over seeds"
     if result.get("profile") == "book":
         assert len(seeds) >= 3, "the book profile trains at least 3 seeds"
@@ -95,7 +96,7 @@ def check(directory: Path) -> None:
         c for c in predictions if c.startswith(SCORE_PREFIX)}
 
     ours = recompute(result, predictions)
-    recorded = pd.DataFrame(result["per_seed"]).set_index("seed")
+    recorded = pd.DataFrame(result["extras"]["per_seed"]).set_index("seed")
     for name in ours:
         for s in seeds:
             assert abs(ours.loc[s, name] - recorded.loc[s, name]) <= TOLERANCE, (
@@ -107,8 +108,9 @@ def check(directory: Path) -> None:
         assert abs(ours[name].mean() - metric["value"]) <= TOLERANCE, (
             f"{name}: mean over seeds recomputed {ours[name].mean():.6f}, "
             f"recorded {metric['value']:.6f}")
-        assert metric["ci_low"] <= metric["value"] <= metric["ci_high"], name
-        spread = result["range_over_seeds"][name]
+        assert metric["low"] <= metric["value"] <= metric["high"], name
+        assert metric["interval"] == "bootstrap_95", name
+        spread = result["extras"]["range_over_seeds"][name]
         assert abs(spread["min"] - ours[name].min()) <= TOLERANCE, name
         assert abs(spread["max"] - ours[name].max()) <= TOLERANCE, name
     assert {"test_AUROC", "test_accuracy"} <= set(result["headline"])
@@ -142,20 +144,20 @@ def write_results(directory: Path, seeds=(7, 8, 9), n=60) -> None:
     predictions = pd.concat(frames, ignore_index=True)
     predictions.to_csv(directory / f"{NAME}_predictions.csv", index=False)
     val = predictions[predictions["split"] == "val"]
-    result = {"per_seed": [
+    result = {"extras": {"per_seed": [
         {"seed": s,
          "threshold": youden_threshold_sklearn(val["true_label"], val[f"{SCORE_PREFIX}{s}"])}
         for s in seeds
-    ]}
+    ]}}
     per_seed = recompute(result, predictions)
-    result["per_seed"] = per_seed.reset_index().to_dict(orient="records")
+    result["extras"]["per_seed"] = per_seed.reset_index().to_dict(orient="records")
     result["metrics"] = {
-        name: {"value": per_seed[name].mean(), "ci_low": per_seed[name].min() - 0.1,
-               "ci_high": per_seed[name].max() + 0.1}
+        name: {"value": per_seed[name].mean(), "low": per_seed[name].min() - 0.1,
+               "high": per_seed[name].max() + 0.1, "interval": "bootstrap_95"}
         for name in per_seed if name != "threshold"
     }
-    result["range_over_seeds"] = {name: {"min": per_seed[name].min(), "max": per_seed[name].max()}
-                                  for name in per_seed}
+    result["extras"]["range_over_seeds"] = {
+        name: {"min": per_seed[name].min(), "max": per_seed[name].max()} for name in per_seed}
     result["headline"], result["profile"] = ["test_AUROC", "test_accuracy"], "book"
     (directory / f"{NAME}.json").write_text(json.dumps(result))
 
