@@ -119,14 +119,25 @@ def test_time_encoding_separates_visit_times():
     assert not torch.allclose(encoded[0, 1], encoded[0, 2])
 
 
-def test_early_stopping_keeps_the_best_state_and_waits_patience_epochs():
-    from medlib.survival.progression import EarlyStopping
 
-    stopper = EarlyStopping(patience=2)
-    stopped_at = None
-    for epoch, loss in enumerate([1.0, 0.5, 0.6, 0.55, 0.4]):
-        if stopper.should_stop(loss, lambda loss=loss: f"weights at loss {loss}"):
-            stopped_at = epoch
-            break
-    assert stopped_at == 3  # two epochs without improving on 0.5
-    assert stopper.best_state == "weights at loss 0.5"
+def test_deep_models_stop_early_with_the_shared_rule(synthetic, monkeypatch):
+    """Both deep models keep their model by medlib.train.selection.BestEpoch (lowest
+    validation loss, by more than 1e-4, with the given patience)."""
+    from medlib.survival import progression
+
+    made = []
+    real = progression._early_stopping
+
+    def recording(patience):
+        made.append(real(patience))
+        return made[-1]
+
+    monkeypatch.setattr(progression, "_early_stopping", recording)
+    train, val, test = synthetic
+    edges = interval_edges(6, 6)
+    fit_attention(train, val, test, edges, 30, False, seed=0, learning_rate=0.05, patience=2)
+    fit_recurrent("GRU", train, val, test, edges, 30, seed=0, learning_rate=0.05, patience=2)
+    for selection in made:
+        assert not selection.higher_is_better and selection.min_delta == 1e-4
+        assert selection.should_stop and selection.epochs_seen < 30  # stopped early
+        assert selection.epochs_seen == selection.best_epoch + 1 + 2

@@ -7,18 +7,27 @@ from sklearn.metrics import roc_auc_score
 from medlib.book.repro import seed_everything
 from medlib.data.convert import to_model_input
 from medlib.models.cnn import seed_cnn
-from medlib.train.keras_loop import (
-    fit_binary_medmnist_protocol,
-    predict_scores,
-    step_decay,
-)
+from medlib.optim.schedules import StepDecay
+from medlib.train.keras_loop import fit_binary_medmnist_protocol, predict_scores
 
 
 @pytest.mark.parametrize(
     ("epoch", "expected"), [(0, 1e-3), (49, 1e-3), (50, 1e-4), (74, 1e-4), (75, 1e-5), (99, 1e-5)]
 )
 def test_step_decay_drops_tenfold_at_half_and_three_quarters(epoch, expected):
-    assert step_decay(epoch, 1e-3, 100) == pytest.approx(expected)
+    assert float(StepDecay.medmnist(1e-3, 100)(epoch)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("epochs", [1, 2, 3, 4, 5, 20, 30])
+@pytest.mark.parametrize("base_lr", [1e-3, 3e-3, 1e-2, 3e-4, 5e-4, 2e-3])
+def test_keras_sees_the_same_float32_rate_as_the_former_per_epoch_formula(epochs, base_lr):
+    """The loop once computed ``base_lr * 0.1 ** passed``; StepDecay multiplies by 0.1 per
+    milestone, which can differ in the last bit of a float64, but Keras stores the rate
+    in a float32 variable, where the two agree (for every rate the book uses)."""
+    decay = StepDecay.medmnist(base_lr, epochs)
+    for epoch in range(epochs):
+        passed = sum(epoch >= int(m * epochs) for m in (0.5, 0.75))
+        assert np.float32(float(decay(epoch))) == np.float32(base_lr * 0.1**passed)
 
 
 def test_fit_keeps_the_epoch_with_best_validation_auroc():

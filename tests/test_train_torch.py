@@ -10,7 +10,10 @@ from medlib.data.augment import TTA_VIEWS
 from medlib.data.convert import to_tensor
 from medlib.metrics.multiclass import auroc
 from medlib.models.cnn_torch import ImprovedCNN
+from medlib.optim.schedules import StepDecay
+from medlib.train.selection import BestEpoch
 from medlib.train.torch_loop import (
+    ScheduleLR,
     TrainRecipe,
     class_weights,
     classification_loss,
@@ -19,6 +22,7 @@ from medlib.train.torch_loop import (
     predict_logits,
     predict_view_logits,
     probabilities,
+    train_epochs,
 )
 
 
@@ -147,3 +151,101 @@ def test_tta_prediction_has_the_plain_shape_and_view_zero_is_plain():
     assert views.shape == (len(TTA_VIEWS), 5, 3)
     np.testing.assert_allclose(views[0], predict_logits(model, x), atol=1e-6)
     np.testing.assert_allclose(views.mean(0), predict_logits(model, x, tta=True), atol=1e-6)
+
+
+@pytest.mark.parametrize("epochs", range(1, 9))
+@pytest.mark.parametrize("steps_per_epoch", [1, 3])
+@pytest.mark.parametrize("base_lr", [1e-3, 3e-3, 1e-2])
+def test_step_schedule_sets_exactly_the_rates_of_torch_multisteplr(
+    epochs, steps_per_epoch, base_lr
+):
+    """The loop once used MultiStepLR (x0.1 at each milestone, x0.01 where the two
+    coincide); StepDecay.medmnist through ScheduleLR must give the same float64 rates."""
+
+    def rates(make_scheduler):
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base_lr)
+        scheduler = make_scheduler(optimizer)
+        seen = []
+        for _ in range(epochs * steps_per_epoch):
+            seen.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            scheduler.step()
+        return seen
+
+    milestones = [int(f * epochs) * steps_per_epoch for f in (0.5, 0.75)]
+    expected = rates(lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones, gamma=0.1))
+    decay = StepDecay.medmnist(base_lr, epochs, steps_per_epoch)
+    assert rates(lambda o: ScheduleLR(o, decay)) == expected  # exact, not approx
+
+
+def _linear_problem():
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(10, 3, generator=generator)
+    y = x @ torch.tensor([1.0, -2.0, 0.5]) + 0.1 * torch.randn(10, generator=generator)
+    torch.manual_seed(0)
+    return x, y, torch.nn.Linear(3, 1)
+
+
+def test_train_epochs_stops_after_patience_and_restores_the_best_weights():
+    x, y, model = _linear_problem()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    scripted = iter([3.0, 2.0, 2.5, 2.2, 1.0])  # best at epoch 2, then two worse epochs
+    weights_after = []
+
+    def validate():
+        weights_after.append(model.weight.detach().clone())
+        return next(scripted)
+
+    records = train_epochs(
+        model,
+        optimizer,
+        epochs=5,
+        batches=lambda: [(x[:4], y[:4]), (x[4:], y[4:])],
+        loss=lambda xb, yb: ((model(xb)[:, 0] - yb) ** 2).mean(),
+        validate=validate,
+        selection=BestEpoch(higher_is_better=False, patience=2),
+    )
+    assert [r.epoch for r in records] == [1, 2, 3, 4]
+    assert [r.score for r in records] == [3.0, 2.0, 2.5, 2.2]
+    assert not torch.equal(weights_after[1], weights_after[3])
+    torch.testing.assert_close(model.weight.detach(), weights_after[1], rtol=0, atol=0)
+
+
+def test_train_epochs_records_the_example_weighted_mean_loss_and_keeps_the_last_weights():
+    x, y, model = _linear_problem()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)  # weights fixed: losses known
+    with torch.no_grad():
+        per_case = (model(x)[:, 0] - y) ** 2
+    records = train_epochs(
+        model,
+        optimizer,
+        epochs=2,
+        batches=lambda: [(x[:7], y[:7]), (x[7:], y[7:])],
+        loss=lambda xb, yb: ((model(xb)[:, 0] - yb) ** 2).mean(),
+    )
+    assert len(records) == 2 and records[0].score is None
+    assert records[0].loss == pytest.approx(float(per_case.mean()))
+    with pytest.raises(ValueError, match="validate"):
+        train_epochs(model, optimizer, 1, lambda: [], lambda: 0, selection=BestEpoch(True))
+
+
+def test_gradients_left_by_the_batch_source_do_not_reach_the_step():
+    """An adversarial perturbation differentiates the model while building the batch; the
+    loop zeroes the gradients after that, so the update is the loss's alone."""
+
+    def trained(dirty: bool):
+        x, y, model = _linear_problem()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+        def batches():
+            for rows in (slice(0, 5), slice(5, 10)):
+                if dirty:
+                    (100 * model(x[rows]).sum()).backward()  # leaves .grad on the weights
+                yield x[rows], y[rows]
+
+        train_epochs(
+            model, optimizer, 2, batches, lambda xb, yb: ((model(xb)[:, 0] - yb) ** 2).mean()
+        )
+        return model.weight.detach()
+
+    torch.testing.assert_close(trained(dirty=True), trained(dirty=False), rtol=0, atol=0)

@@ -177,7 +177,16 @@ def _load_data(config: RunConfig) -> tuple[torch.Tensor, np.ndarray]:
 
 def train(config: RunConfig, run_dir: Path, fail_at_step: int = -1) -> dict:
     """Run (or resume) the data-parallel training of ``config`` in this process, which
-    torchrun has started as one of ``WORLD_SIZE`` ranks. Returns rank 0's summary."""
+    torchrun has started as one of ``WORLD_SIZE`` ranks. Returns rank 0's summary.
+
+    This loop is not the book's shared torch loop
+    (:func:`medlib.train.torch_loop.train_epochs`), on purpose: a run here is a fixed number
+    of optimiser *steps* that cross epoch boundaries, not a number of epochs; it must be
+    resumable mid-epoch from a checkpoint that rank 0 writes atomically every few steps;
+    each step seeds its dropout masks from (seed, step, rank) so that it equals
+    :func:`reference_steps`; its loss is all-reduced over the ranks; it times compute
+    only; and there is no validation split, so no epoch to select.
+    """
     torch.set_num_threads(config.threads_per_process)
     backend = "nccl" if torch.cuda.is_available() else "gloo"
     dist.init_process_group(backend)

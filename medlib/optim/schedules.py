@@ -41,6 +41,22 @@ class StepDecay:
             lr = xp.where(step >= milestone, lr * self.factor, lr)
         return lr
 
+    @classmethod
+    def medmnist(cls, base_lr: float, epochs: int, steps_per_epoch: int = 1) -> StepDecay:
+        """The MedMNIST v2 protocol's decay (Yang et al., 2023): ``base_lr`` times 0.1 at
+        epoch ``int(0.5 * epochs)`` and again at ``int(0.75 * epochs)``, as a function of the
+        step (the epoch with ``steps_per_epoch`` = 1, the default).
+
+        The Keras loop (``cnn_diagnosis``) evaluates it per epoch, the torch loop
+        (``cnn_beyond``) per optimiser step. When a short run makes the two milestones
+        coincide (1 or 2 epochs) they merge into one drop by 0.1 ** 2, which is what torch's
+        ``MultiStepLR`` does and, in float64, not the same number as two drops by 0.1.
+        """
+        first, second = int(0.5 * epochs) * steps_per_epoch, int(0.75 * epochs) * steps_per_epoch
+        if first == second:
+            return cls(base_lr, milestones=(first,), factor=0.1**2)
+        return cls(base_lr, milestones=(first, second), factor=0.1)
+
 
 @dataclass(frozen=True)
 class WarmupCosine:

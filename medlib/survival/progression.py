@@ -1,8 +1,9 @@
 """One split of the progression experiment: fit every model, score it on the test people.
 
 Deep models (recurrent in Keras, attention in torch) are trained with the discrete-time
-likelihood of :mod:`medlib.survival.discrete_time`, with early stopping on a validation part of the
-training people; survival baselines come from scikit-survival. Every model returns the same
+likelihood of :mod:`medlib.survival.discrete_time`, with early stopping on a validation part of
+the training people (:class:`medlib.train.selection.BestEpoch`: lowest validation loss, by more
+than 1e-4, patience 5); survival baselines come from scikit-survival. Every model returns the same
 two things for the test people: a risk score and a survival function, so that the metrics
 of :mod:`medlib.metrics.survival` treat them alike. Chapter: ``progression``.
 """
@@ -31,6 +32,8 @@ from medlib.survival.discrete_time import (
     torch_nll,
 )
 from medlib.survival.landmark import LandmarkSet
+from medlib.train.selection import BestEpoch
+from medlib.train.torch_loop import train_epochs
 
 
 @dataclass
@@ -55,20 +58,11 @@ def _discrete_prediction(
     )
 
 
-class EarlyStopping:
-    """Keeps the state of the epoch with the lowest validation loss and says when
-    ``patience`` epochs have passed without an improvement of at least ``min_delta``."""
-
-    def __init__(self, patience: int, min_delta: float = 1e-4) -> None:
-        self.patience, self.min_delta = patience, min_delta
-        self.best, self.best_state, self.waited = np.inf, None, 0
-
-    def should_stop(self, val_loss: float, snapshot: Callable[[], object]) -> bool:
-        if val_loss < self.best - self.min_delta:
-            self.best, self.best_state, self.waited = val_loss, snapshot(), 0
-            return False
-        self.waited += 1
-        return self.waited >= self.patience
+def _early_stopping(patience: int) -> BestEpoch:
+    """The progression chapter's rule: keep the lowest validation loss, count an epoch as an
+    improvement only when it lowers the loss by more than 1e-4, stop after ``patience``
+    epochs without one."""
+    return BestEpoch(higher_is_better=False, min_delta=1e-4, patience=patience)
 
 
 @contextmanager
@@ -99,8 +93,12 @@ def fit_recurrent(
     patience: int = 5,
 ) -> FittedPrediction:
     """Keras SimpleRNN / GRU / LSTM, Adam on mini-batches, early stopping on the validation
-    likelihood. A plain loop of ``train_on_batch`` calls: ``Model.fit`` costs about 0.15 s
-    of bookkeeping per epoch, which 20 splits x 3 models x 30 epochs cannot afford."""
+    likelihood (the shared :class:`~medlib.train.selection.BestEpoch` rule).
+
+    The loop is a plain one of ``train_on_batch`` calls, not :mod:`medlib.train.keras_loop`'s
+    ``Model.fit``: fit costs about 0.15 s of bookkeeping per epoch (callbacks, a new data
+    adapter, logs), which 20 splits x 3 models x up to 40 epochs cannot afford on tiny
+    cohorts; the selection rule is the same object either way."""
     import keras
 
     start = time.perf_counter()
@@ -112,17 +110,17 @@ def fit_recurrent(
     y_train = discrete_targets(train.time, train.event, edges)
     y_val = discrete_targets(val.time, val.event, edges)
     rng = np.random.default_rng(seed)
-    stopper = EarlyStopping(patience)
+    selection = _early_stopping(patience)
     with _quiet_tensorflow_retracing():
         for _ in range(epochs):
             order = rng.permutation(len(train))
             for rows in np.array_split(order, max(1, len(train) // batch_size)):
                 model.train_on_batch([train.sequences[rows], train.mask[rows]], y_train[rows])
             val_logits = model([val.sequences, val.mask], training=False)
-            val_loss = float(keras.ops.mean(keras_nll(y_val, val_logits)))
-            if stopper.should_stop(val_loss, model.get_weights):
+            selection.update(float(keras.ops.mean(keras_nll(y_val, val_logits))), model.get_weights)
+            if selection.should_stop:
                 break
-    model.set_weights(stopper.best_state)
+    model.set_weights(selection.best_state)
     logits = keras.ops.convert_to_numpy(model([test.sequences, test.mask], training=False))
     hazards = 1 / (1 + np.exp(-logits))
     return _discrete_prediction(hazards, edges, time.perf_counter() - start, {"model": model})
@@ -149,7 +147,8 @@ def fit_attention(
     learning_rate: float = 3e-3,
     patience: int = 5,
 ) -> FittedPrediction:
-    """The corrected self-attention model (torch) with early stopping on validation loss.
+    """The corrected self-attention model (torch) with early stopping on validation loss,
+    trained by the shared torch loop :func:`medlib.train.torch_loop.train_epochs`.
     ``extras["attention"]`` holds the test people's attention weights."""
     start = time.perf_counter()
     torch.manual_seed(seed)
@@ -162,23 +161,25 @@ def fit_attention(
         for name, d in (("train", train), ("val", val))
     }
     rng = np.random.default_rng(seed)
-    stopper = EarlyStopping(patience)
-    for _ in range(epochs):
-        model.train()
+
+    def batches():
         for rows in np.array_split(rng.permutation(len(train)), max(1, len(train) // batch_size)):
-            optimizer.zero_grad()
-            logits, _ = model(*_torch_batch(train, rows))
-            loss = torch_nll(logits, targets["train"][rows])
-            loss.backward()
-            optimizer.step()
+            yield (rows,)
+
+    def loss(rows: np.ndarray) -> torch.Tensor:
+        logits, _ = model(*_torch_batch(train, rows))
+        return torch_nll(logits, targets["train"][rows])
+
+    def validation_loss() -> float:
         model.eval()
         with torch.no_grad():
             logits, _ = model(*_torch_batch(val, np.arange(len(val))))
-            val_loss = float(torch_nll(logits, targets["val"]))
-        snapshot = lambda: {k: v.clone() for k, v in model.state_dict().items()}  # noqa: E731
-        if stopper.should_stop(val_loss, snapshot):
-            break
-    model.load_state_dict(stopper.best_state)
+            return float(torch_nll(logits, targets["val"]))
+
+    train_epochs(
+        model, optimizer, epochs, batches, loss,
+        validate=validation_loss, selection=_early_stopping(patience),
+    )
     model.eval()
     with torch.no_grad():
         logits, weights = model(*_torch_batch(test, np.arange(len(test))))

@@ -2,30 +2,27 @@
 
 The protocol (Yang et al., 2023): Adam, learning rate multiplied by 0.1 at 50% and 75% of
 the epochs, and the model kept from the epoch with the best validation AUROC, never the
-last epoch and never chosen on test data. Used by ``cnn_diagnosis``.
+last epoch and never chosen on test data. Used by ``cnn_diagnosis``; ``optimizers`` trains
+with other optimisers under the same selection.
+
+The loop is Keras's own ``Model.fit`` with callbacks; the decay is
+:meth:`medlib.optim.schedules.StepDecay.medmnist` (the torch loop's "step" schedule is the
+same object) and the best epoch is chosen by :class:`medlib.train.selection.BestEpoch`,
+the rule every loop of the book keeps its model by.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import keras
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-
-def step_decay(
-    epoch: int,
-    base_lr: float,
-    epochs: int,
-    milestones: Sequence[float] = (0.5, 0.75),
-    factor: float = 0.1,
-) -> float:
-    """Learning rate at ``epoch`` (0-based): ``base_lr`` times ``factor`` per milestone passed."""
-    passed = sum(epoch >= int(m * epochs) for m in milestones)
-    return base_lr * factor**passed
+from medlib.optim.schedules import StepDecay
+from medlib.train.selection import BestEpoch
 
 
 def predict_scores(model: keras.Model, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
@@ -43,21 +40,33 @@ def predict_scores(model: keras.Model, x: np.ndarray, batch_size: int = 512) -> 
 
 
 class BestValidationAUROC(keras.callbacks.Callback):
-    """Score the validation set after each epoch and keep the weights of the best epoch."""
+    """Score the validation set after each epoch and keep the weights of the best epoch
+    (:class:`~medlib.train.selection.BestEpoch`: strictly higher AUROC, no early stopping)."""
 
     def __init__(self, x_val: np.ndarray, y_val: np.ndarray, batch_size: int = 512) -> None:
         super().__init__()
         self.x_val, self.y_val, self.batch_size = x_val, np.ravel(y_val), batch_size
-        self.best_auroc, self.best_epoch, self.best_weights = -np.inf, -1, None
+        self.selection = BestEpoch(higher_is_better=True)
+
+    @property
+    def best_auroc(self) -> float:
+        return self.selection.best
+
+    @property
+    def best_epoch(self) -> int:
+        """0-based index of the kept epoch (-1 before the first)."""
+        return self.selection.best_epoch
+
+    @property
+    def best_weights(self) -> list[np.ndarray] | None:
+        return self.selection.best_state
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         scores = predict_scores(self.model, self.x_val, self.batch_size)
         auroc = float(roc_auc_score(self.y_val, scores))
         if logs is not None:
             logs["val_auroc"] = auroc
-        if auroc > self.best_auroc:
-            self.best_auroc, self.best_epoch = auroc, epoch
-            self.best_weights = self.model.get_weights()
+        self.selection.update(auroc, self.model.get_weights)
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -123,7 +132,9 @@ def fit_binary_medmnist_protocol(
     learning_rate: float,
 ) -> pd.DataFrame:
     """:func:`fit_binary` under the MedMNIST v2 protocol: Adam, learning rate times 0.1 at
-    50% and 75% of the epochs, best validation AUROC kept."""
+    50% and 75% of the epochs (:meth:`~medlib.optim.schedules.StepDecay.medmnist`, set at
+    the start of each epoch), best validation AUROC kept."""
+    decay = StepDecay.medmnist(learning_rate, epochs)
     return fit_binary(
         model,
         x_train,
@@ -133,5 +144,5 @@ def fit_binary_medmnist_protocol(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         epochs=epochs,
         batch_size=batch_size,
-        lr_schedule=lambda epoch: step_decay(epoch, learning_rate, epochs),
+        lr_schedule=lambda epoch: float(decay(epoch)),
     )

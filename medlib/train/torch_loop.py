@@ -6,14 +6,21 @@ smoothing, the learning-rate schedule (one-cycle, Smith & Topin 2019, or the Med
 protocol's step decay) and test-time augmentation at prediction. Model selection follows the
 MedMNIST protocol: the weights of the epoch with the best *validation* AUROC are kept; the
 test split is never seen here.
+
+The epoch and batch loop itself is :func:`train_epochs`, written once for the book's torch
+models: :func:`fit_classifier` here, the attention model of ``progression``
+(:func:`medlib.survival.progression.fit_attention`) and DP-SGD training in ``robustness``
+(:func:`medlib.trust.privacy.fit_private`) each pass it a batch source, a loss and, where
+they select an epoch, a validation score and a :class:`~medlib.train.selection.BestEpoch`.
 """
 
 from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +29,8 @@ from torch.nn import functional
 
 from medlib.data.augment import TTA_VIEWS, RandomAffineContrast, tta_view
 from medlib.metrics.multiclass import auroc
+from medlib.optim.schedules import StepDecay
+from medlib.train.selection import BestEpoch
 
 
 @dataclass(frozen=True)
@@ -29,8 +38,11 @@ class TrainRecipe:
     """How to train: every field is an ingredient the chapter can switch off. The defaults
     are the recipe chapter ``cnn_beyond`` settled on (on validation data).
 
-    ``schedule`` is ``"onecycle"`` (warm-up then cosine annealing to ~0) or ``"step"``
-    (the MedMNIST protocol: x0.1 at 50% and 75% of the epochs).
+    ``schedule`` is ``"onecycle"`` (warm-up then cosine annealing to ~0: torch's
+    ``OneCycleLR``, which also cycles Adam's beta1 inversely to the rate, something a
+    learning-rate-only schedule of :mod:`medlib.optim.schedules` cannot do) or ``"step"``
+    (the MedMNIST protocol: x0.1 at 50% and 75% of the epochs,
+    :meth:`medlib.optim.schedules.StepDecay.medmnist`, the decay the Keras loop uses too).
     """
 
     epochs: int = 20
@@ -147,6 +159,24 @@ def predict_logits(
     ).numpy()
 
 
+class ScheduleLR(torch.optim.lr_scheduler.LRScheduler):
+    """Sets every parameter group's learning rate to ``schedule(step)``, a schedule of
+    :mod:`medlib.optim.schedules` evaluated per optimiser step (0-based).
+
+    Unlike ``LambdaLR``, which multiplies the initial rate by the schedule's factor, the
+    rate is the schedule's own number, so a loop driven by this class and one driven by the
+    same schedule elsewhere (the Keras loop) use the same float.
+    """
+
+    def __init__(self, optimizer: torch.optim.Optimizer, schedule: Callable[[int], Any]) -> None:
+        self.schedule = schedule
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        lr = float(self.schedule(self.last_epoch))
+        return [lr for _ in self.optimizer.param_groups]
+
+
 def _lr_scheduler(optimizer: torch.optim.Optimizer, recipe: TrainRecipe, steps_per_epoch: int):
     if recipe.schedule == "onecycle":
         return torch.optim.lr_scheduler.OneCycleLR(
@@ -157,11 +187,71 @@ def _lr_scheduler(optimizer: torch.optim.Optimizer, recipe: TrainRecipe, steps_p
             # 20% warm-up; a tiny run (a smoke test) needs more than one warm-up step
             pct_start=min(0.75, max(0.2, 1.5 / (recipe.epochs * steps_per_epoch))),
         )
-    milestones = [
-        int(0.5 * recipe.epochs) * steps_per_epoch,
-        int(0.75 * recipe.epochs) * steps_per_epoch,
-    ]
-    return torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=milestones, gamma=0.1)
+    decay = StepDecay.medmnist(recipe.learning_rate, recipe.epochs, steps_per_epoch)
+    return ScheduleLR(optimizer, decay)
+
+
+@dataclass
+class EpochRecord:
+    """One epoch of :func:`train_epochs`: 1-based number, mean training loss over the
+    examples, seconds spent on the training batches, and the validation score (or None)."""
+
+    epoch: int
+    loss: float
+    seconds: float
+    score: float | None
+
+
+def train_epochs(
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    batches: Callable[[], Iterable[tuple[torch.Tensor, ...]]],
+    loss: Callable[..., torch.Tensor],
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    validate: Callable[[], float] | None = None,
+    selection: BestEpoch | None = None,
+    keep_last: bool = False,
+) -> list[EpochRecord]:
+    """The torch training loop every torch chapter shares.
+
+    For each of ``epochs`` epochs: ``model.train()``; for each tuple that ``batches()``
+    yields (called afresh every epoch: it shuffles, augments, perturbs), ``loss(*batch)``,
+    then zero the gradients, back-propagate, ``optimizer.step()`` and ``scheduler.step()``
+    (per step). After the epoch, ``validate()`` scores the model (it sets inference mode
+    itself) and ``selection.update`` records the score with a copy of the weights;
+    training stops early when ``selection.should_stop``. With ``keep_last`` the last epoch
+    is kept whatever its score. At the end the model is left holding the kept weights
+    (the last epoch's without ``selection``). The gradients are zeroed after the forward
+    pass, so that a batch source that differentiates the model (an adversarial attack)
+    leaves nothing in them. The first tensor of each batch tuple counts its examples.
+    """
+    if selection is not None and validate is None:
+        raise ValueError("selecting an epoch needs a validation score: pass validate")
+    records = []
+    for epoch in range(epochs):
+        model.train()
+        start, total_loss, n_seen = time.perf_counter(), 0.0, 0
+        for batch in batches():
+            batch_loss = loss(*batch)
+            optimizer.zero_grad(set_to_none=True)
+            batch_loss.backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            total_loss += batch_loss.item() * len(batch[0])
+            n_seen += len(batch[0])
+        seconds = time.perf_counter() - start
+        score = None if validate is None else validate()
+        records.append(EpochRecord(epoch + 1, total_loss / max(n_seen, 1), seconds, score))
+        if selection is not None:
+            snapshot = lambda: copy.deepcopy(model.state_dict())  # noqa: E731
+            selection.update(score, snapshot, force=keep_last and epoch == epochs - 1)
+            if selection.should_stop:
+                break
+    if selection is not None:
+        model.load_state_dict(selection.best_state)
+    return records
 
 
 def fit_classifier(
@@ -177,7 +267,8 @@ def fit_classifier(
     perturb: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
     loss_fn: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
 ) -> FitResult:
-    """Train ``model`` in place with AdamW and ``recipe``; keep the best-validation epoch.
+    """Train ``model`` in place with AdamW and ``recipe`` (through :func:`train_epochs`);
+    keep the best-validation epoch.
 
     Batches are drawn by a generator seeded with ``seed`` (so are the augmentations), which
     makes a run repeatable on the same machine. The model is left holding the weights of
@@ -195,10 +286,8 @@ def fit_classifier(
     )
     steps_per_epoch = -(-len(x_train) // recipe.batch_size)
     scheduler = _lr_scheduler(optimizer, recipe, steps_per_epoch)
-    rows, best_state, best_auroc, best_epoch, train_seconds = [], None, -np.inf, -1, 0.0
-    for epoch in range(recipe.epochs):
-        model.train()
-        start, total_loss = time.perf_counter(), 0.0
+
+    def batches():
         order = torch.randperm(len(x_train), generator=generator)
         for first in range(0, len(order), recipe.batch_size):
             index = order[first : first + recipe.batch_size]
@@ -207,33 +296,34 @@ def fit_classifier(
                 batch = recipe.augmentation(batch, generator)
             if perturb is not None:
                 batch = perturb(model, batch, labels[index])
-            if loss_fn is not None:
-                loss = loss_fn(model(batch), batch, labels[index])
-            else:
-                loss = classification_loss(
-                    model(batch),
-                    labels[index],
-                    n_classes,
-                    weights,
-                    recipe.label_smoothing,
-                    recipe.gce_q,
-                )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            total_loss += loss.item() * len(index)
-        train_seconds += time.perf_counter() - start
-        val_auroc = auroc(y_val, probabilities(predict_logits(model, x_val)))
-        rows.append({"epoch": epoch + 1, "loss": total_loss / len(x_train), "val_auroc": val_auroc})
-        if val_auroc > best_auroc or (not keep_best and epoch == recipe.epochs - 1):
-            best_auroc, best_epoch = val_auroc, epoch + 1
-            best_state = copy.deepcopy(model.state_dict())
-    model.load_state_dict(best_state)
+            yield batch, labels[index]
+
+    def loss(batch: torch.Tensor, batch_labels: torch.Tensor) -> torch.Tensor:
+        if loss_fn is not None:
+            return loss_fn(model(batch), batch, batch_labels)
+        return classification_loss(
+            model(batch), batch_labels, n_classes, weights, recipe.label_smoothing, recipe.gce_q
+        )
+
+    selection = BestEpoch(higher_is_better=True)
+    records = train_epochs(
+        model,
+        optimizer,
+        recipe.epochs,
+        batches,
+        loss,
+        scheduler=scheduler,
+        validate=lambda: auroc(y_val, probabilities(predict_logits(model, x_val))),
+        selection=selection,
+        keep_last=not keep_best,
+    )
+    train_seconds = sum(r.seconds for r in records)
     return FitResult(
-        history=pd.DataFrame(rows),
-        best_epoch=best_epoch,
-        best_val_auroc=float(best_auroc),
+        history=pd.DataFrame(
+            [{"epoch": r.epoch, "loss": r.loss, "val_auroc": r.score} for r in records]
+        ),
+        best_epoch=selection.best_epoch + 1,
+        best_val_auroc=float(selection.best),
         train_seconds=train_seconds,
         train_images_per_second=recipe.epochs * len(x_train) / train_seconds,
     )

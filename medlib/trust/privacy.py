@@ -25,7 +25,7 @@ from sklearn.metrics import roc_auc_score
 from torch.nn import functional
 from torch.utils.data import DataLoader, TensorDataset
 
-from medlib.train.torch_loop import predict_logits
+from medlib.train.torch_loop import predict_logits, train_epochs
 
 #: opacus's default accountant (PRV, Gopi et al. 2021) sizes its numerical grid with a
 #: loose Renyi-DP bound, whose search over orders may end at its largest order; the warning
@@ -66,6 +66,12 @@ def fit_private(
     the two differ only by privacy. Returns the epsilon spent (infinity for the non-private
     run).
 
+    The epochs run in the shared torch loop (:func:`medlib.train.torch_loop.train_epochs`);
+    opacus only swaps what it is given: the model for one that records per-example
+    gradients, the optimiser for one that clips and noises them, the loader for Poisson
+    sampling. No epoch is selected (the function is given no validation data): the model
+    is left holding the last epoch's weights.
+
     The model must hold no batch normalisation (it mixes examples, which DP-SGD forbids);
     opacus's validator says so when it does.
     """
@@ -95,19 +101,19 @@ def fit_private(
                 target_delta=delta,
                 max_grad_norm=max_grad_norm,
             )
-    model.train()
+
+    def batches():
+        # Poisson sampling can draw an empty batch
+        return ((batch, target) for batch, target in loader if len(batch))
+
+    def loss(batch: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return functional.binary_cross_entropy_with_logits(model(batch)[:, 0], target)
+
     with warnings.catch_warnings():
         # opacus's per-sample-gradient hooks warn that images do not require gradients
         # (they need not: only the weights' gradients are used)
         warnings.filterwarnings("ignore", "Full backward hook is firing", UserWarning)
-        for _ in range(epochs):
-            for batch, target in loader:
-                if len(batch) == 0:  # Poisson sampling can draw an empty batch
-                    continue
-                optimizer.zero_grad(set_to_none=True)
-                loss = functional.binary_cross_entropy_with_logits(model(batch)[:, 0], target)
-                loss.backward()
-                optimizer.step()
+        train_epochs(model, optimizer, epochs, batches, loss)
     model.eval()
     if engine is None:
         return float("inf")
