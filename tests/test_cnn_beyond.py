@@ -32,6 +32,11 @@ def test_runs_on_a_crafted_file_of_each_kind(dataset, isolated_data_dirs, tmp_pa
     assert result["params"]["dataset"] == dataset
     assert list(result["data"]) == [f"{dataset}.npz"]
     assert 0 <= result["metrics"]["test_AUROC"]["value"] <= 1
+    assert result["metrics"]["test_AUROC"]["interval"] == "bootstrap_95"
+    assert result["headline"] == ["test_AUROC", "test_accuracy"]
+    assert {"seed_cnn_test_AUROC", "seed_cnn_test_accuracy"} <= set(result["metrics"])
+    assert [row["ablation"] for row in result["extras"]["ablation"]][:3] == [
+        "full recipe", "− test-time augmentation", "− temperature scaling"]
     predictions = (out / "results" / "cnn_beyond_predictions.csv").read_text().splitlines()
     assert len(predictions) == 1 + counts["val"] + counts["test"]
     n_score_columns = 4 * (1 if CASES[dataset]["n_classes"] == 2 else CASES[dataset]["n_classes"])

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from medlib.metrics.binary import stratified_bootstrap_indices
+from medlib.metrics.multiclass import accuracy, auroc
 
 
 def seed_mean_bootstrap(
@@ -53,3 +54,27 @@ def seed_mean_bootstrap(
             "ci_high": draws.quantile(1 - tail),
         }
     )
+
+
+def auroc_and_accuracy(y_true: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    """AUROC and accuracy, the two numbers MedMNIST reports, in the form
+    :func:`seed_mean_bootstrap` takes as ``metric_fn`` (binary or multi-class scores)."""
+    return {"AUROC": auroc(y_true, scores), "accuracy": accuracy(y_true, scores)}
+
+
+def seed_report_columns(table: pd.DataFrame, metrics: Sequence[str]) -> dict[str, object]:
+    """One model's columns in a table of test results, from a :func:`seed_mean_bootstrap`
+    table to which ``seed_min`` and ``seed_max`` (the lowest and highest single seed) were
+    added: per metric the mean over seeds (``test <metric>``), its 95% CI, bootstrap over
+    test cases, its SD over seeds and its range over seeds, each column named for what it is
+    (intervals as "low–high" text, three decimals), so that no table mislabels a spread."""
+    columns: dict[str, object] = {}
+    for metric in metrics:
+        row = table.loc[metric]
+        columns[f"test {metric}"] = row["value"]
+        columns[f"{metric} 95% CI (bootstrap over test cases)"] = (
+            f"{row['ci_low']:.3f}–{row['ci_high']:.3f}"
+        )
+        columns[f"{metric} SD over seeds"] = row["seed_sd"]
+        columns[f"{metric} range over seeds"] = f"{row['seed_min']:.3f}–{row['seed_max']:.3f}"
+    return columns
