@@ -6,11 +6,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
+from medlib.efficiency import cost
 from medlib.efficiency.cost import (
     count_flops,
+    keras_seconds_per_training_image,
     keras_training_images_per_second,
     median_seconds,
     torch_inference_cost,
@@ -50,3 +53,34 @@ def test_throughput_measurements_are_positive():
         )
         > 0
     )
+
+
+class _FakeKerasModel:
+    input_shape = (None, 5, 4, 2)
+
+    def __init__(self):
+        self.compiled, self.batches = None, []
+
+    def compile(self, **kwargs):
+        self.compiled = kwargs
+
+    def train_on_batch(self, x, y):
+        self.batches.append((x.copy(), y.copy()))
+
+
+def test_keras_seconds_per_training_image_is_the_mean_after_one_warmup_step(monkeypatch):
+    model = _FakeKerasModel()
+    ticks = iter([10.0, 16.0])  # the clock is read before and after the timed steps
+    monkeypatch.setattr(cost.time, "perf_counter", lambda: next(ticks))
+    seconds = keras_seconds_per_training_image(model, steps=3, batch_size=4)
+    assert seconds == pytest.approx(6.0 / (3 * 4))
+    assert model.compiled == {"optimizer": "adam", "loss": "binary_crossentropy"}
+    assert len(model.batches) == 1 + 3
+    x, y = model.batches[0]
+    assert x.shape == (4, 5, 4, 2) and x.dtype == np.float32 and not y.any()
+    assert np.array_equal(x, np.random.default_rng(0).random((4, 5, 4, 2), dtype=np.float32))
+
+
+def test_keras_seconds_per_training_image_times_the_seed_cnn():
+    seconds = keras_seconds_per_training_image(seed_cnn((28, 28, 1)), steps=1, batch_size=4)
+    assert math.isfinite(seconds) and seconds > 0

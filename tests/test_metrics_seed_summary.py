@@ -1,13 +1,23 @@
 """Seed summary of a binary classifier: each seed scored at its own threshold and at 0.5,
-the mean over seeds, its bootstrap CI over test cases, and the range over seeds."""
+the mean over seeds, its bootstrap CI over test cases, and the range over seeds; the table a
+reader sees, and the seed-mean AUROC alone."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from medlib.metrics.binary import METRIC_NAMES, binary_metrics, bootstrap_ci
-from medlib.metrics.seed_summary import OPERATING_POINT, binary_seed_summary
+from medlib.metrics.multiclass import auroc_with_ci
+from medlib.metrics.seed_summary import (
+    CI_COLUMN,
+    OPERATING_POINT,
+    RANGE_COLUMN,
+    binary_seed_summary,
+    seed_mean_auroc,
+    summary_view,
+)
 
 
 def _data(n=240, seeds=(11, 12, 13)):
@@ -58,3 +68,28 @@ def test_seeds_without_a_threshold_are_refused():
     thresholds.pop(13)
     with pytest.raises(ValueError, match="same seeds"):
         binary_seed_summary(y, scores, thresholds, n_resamples=10)
+
+
+def test_summary_view_labels_both_spreads():
+    y, scores, thresholds = _data()
+    table = binary_seed_summary(y, scores, thresholds, n_resamples=50).at_threshold
+    view = summary_view(table)
+    assert list(view.columns) == ["mean over seeds", CI_COLUMN, RANGE_COLUMN]
+    assert CI_COLUMN == "95% CI, bootstrap over test cases"
+    assert RANGE_COLUMN == "range over seeds (min–max)"
+    row = table.loc["AUROC"]
+    assert view.loc["AUROC", CI_COLUMN] == f"{row['ci_low']:.3f}–{row['ci_high']:.3f}"
+    assert view.loc["AUROC", RANGE_COLUMN] == f"{row['seed_min']:.3f}–{row['seed_max']:.3f}"
+    assert view.loc["AUROC", "mean over seeds"] == round(row["value"], 3)
+
+
+def test_seed_mean_auroc_is_the_mean_with_the_plain_interval_for_one_seed():
+    y, scores, _ = _data()
+    both = seed_mean_auroc(y, [scores[11], scores[12]], n_resamples=80, seed=4)
+    assert both["value"] == pytest.approx(
+        np.mean([roc_auc_score(y, scores[11]), roc_auc_score(y, scores[12])]))
+    assert both["ci_low"] < both["value"] < both["ci_high"]
+    one = seed_mean_auroc(y, [scores[13]], n_resamples=80, seed=4)
+    plain = auroc_with_ci(y, scores[13], n_bootstrap=80, seed=4)
+    assert (one["value"], one["ci_low"], one["ci_high"]) == pytest.approx(
+        (plain["value"], plain["ci_low"], plain["ci_high"]))

@@ -7,17 +7,21 @@ operating-point metrics at the conventional 0.5, as the mean over seeds. Beside 
 gives two spreads that answer different questions: the 95% CI, bootstrap over test cases,
 of that mean (:func:`~medlib.metrics.seeds.seed_mean_bootstrap`, every seed scored on the
 same stratified resample), and the range over seeds (lowest and highest single seed).
+:func:`summary_view` shows such a table with its spreads labelled. :func:`seed_mean_auroc`
+is the AUROC alone, for chapter ``labelling``, which averages it over seeds at every label
+budget and label-noise setting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from medlib.metrics.binary import METRIC_NAMES, binary_metrics
+from medlib.metrics.multiclass import auroc
 from medlib.metrics.seeds import seed_mean_bootstrap
 
 OPERATING_POINT = ("accuracy", "sensitivity", "specificity", "PPV", "NPV")
@@ -73,3 +77,43 @@ def binary_seed_summary(
         at_half=at_half.rename(index=lambda name: name.removesuffix(AT_HALF)),
         per_seed=per_seed,
     )
+
+
+#: How :func:`summary_view` labels the two spreads (the names the results file gives them).
+CI_COLUMN = "95% CI, bootstrap over test cases"
+RANGE_COLUMN = "range over seeds (min–max)"
+
+
+def summary_view(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """A table of :class:`SeedSummary` (``at_threshold`` or ``at_half``) as a reader sees it:
+    the mean over seeds, rounded, and each spread as ``low–high`` text under a header that
+    says what it is (:data:`CI_COLUMN`, :data:`RANGE_COLUMN`)."""
+
+    def spans(low: pd.Series, high: pd.Series) -> list[str]:
+        return [f"{a:.{digits}f}–{b:.{digits}f}" for a, b in zip(low, high, strict=True)]
+
+    return pd.DataFrame(
+        {
+            "mean over seeds": table["value"].round(digits),
+            CI_COLUMN: spans(table["ci_low"], table["ci_high"]),
+            RANGE_COLUMN: spans(table["seed_min"], table["seed_max"]),
+        },
+        index=table.index,
+    )
+
+
+def _auroc_only(y_true: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    return {"AUROC": auroc(y_true, scores)}
+
+
+def seed_mean_auroc(
+    y_true: np.ndarray, scores_by_seed: Sequence[np.ndarray], n_resamples: int = 2000, seed: int = 0
+) -> pd.Series:
+    """Mean over seeds of the AUROC (``value``), its seed-to-seed SD (``seed_sd``) and the
+    95% CI of the mean, bootstrap over test cases (``ci_low``, ``ci_high``; every seed's
+    scores on the same stratified resample): :func:`~medlib.metrics.seeds.seed_mean_bootstrap`
+    of the AUROC alone. For one seed the CI is that of
+    :func:`~medlib.metrics.multiclass.auroc_with_ci`."""
+    return seed_mean_bootstrap(y_true, list(scores_by_seed), _auroc_only, n_resamples, seed).loc[
+        "AUROC"
+    ]

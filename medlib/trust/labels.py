@@ -4,7 +4,10 @@ Expert labels are the scarce resource of medical imaging. This module draws labe
 subsets (label efficiency), picks the next images to send to a radiologist (active
 learning: uncertainty sampling against random sampling; Settles, 2009) and corrupts labels
 the way tired or disagreeing readers do (symmetric noise, and class-dependent noise where
-one class is missed more often than the other; Frénay & Verleysen, 2014).
+one class is missed more often than the other; Frénay & Verleysen, 2014). The chapter's
+training run, its acquisition rounds and its label-noise experiment build on these:
+:mod:`medlib.trust.label_runs`, :mod:`medlib.trust.active_learning`,
+:mod:`medlib.trust.label_noise`.
 """
 
 from __future__ import annotations
