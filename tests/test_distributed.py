@@ -1,15 +1,13 @@
 """Data-parallel training: shards, equivalence with one process, and resuming after a kill.
 
 The DDP tests start two real gloo processes with torchrun on a crafted PneumoniaMNIST-like
-file, as a user would launch them.
+file, as a user would launch them (through :func:`medlib.efficiency.launch.run_torchrun`, as
+chapter ``scaling`` does).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +26,7 @@ from medlib.efficiency.distributed import (
     reference_steps,
     shard_indices,
 )
+from medlib.efficiency.launch import LaunchError, run_torchrun
 
 from conftest import list_in_manifest, write_medmnist_like
 
@@ -81,15 +80,9 @@ def crafted_pneumonia(isolated_data_dirs):
     return data_dir
 
 
-def _torchrun(run_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-        "-m", "medlib.efficiency.distributed", "--run-dir", str(run_dir), "--steps", str(STEPS),
-        "--global-batch", str(GLOBAL_BATCH), "--checkpoint-every", str(CHECKPOINT_EVERY),
-        *extra,
-    ]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+def _torchrun(run_dir: Path, **options: object) -> dict:
+    return run_torchrun(run_dir, 2, timeout=300, steps=STEPS, global_batch=GLOBAL_BATCH,
+                        checkpoint_every=CHECKPOINT_EVERY, **options)
 
 
 def _reference_losses() -> list[float]:
@@ -106,10 +99,8 @@ def _reference_losses() -> list[float]:
 def test_two_gloo_processes_equal_one_process_with_the_same_global_batch(
     crafted_pneumonia, tmp_path
 ):
-    done = _torchrun(tmp_path / "run")
-    assert done.returncode == 0, done.stderr[-2000:]
+    summary = _torchrun(tmp_path / "run")
     ddp_losses = json.loads((tmp_path / "run" / LOSSES).read_text())
-    summary = json.loads((tmp_path / "run" / SUMMARY).read_text())
     assert summary["world_size"] == 2 and summary["backend"] == "gloo"
     np.testing.assert_allclose(ddp_losses, _reference_losses(), rtol=1e-5, atol=1e-6)
 
@@ -118,13 +109,11 @@ def test_a_killed_run_resumes_from_its_last_checkpoint_and_ends_where_an_unbroke
     crafted_pneumonia, tmp_path
 ):
     run_dir = tmp_path / "run"
-    killed = _torchrun(run_dir, "--fail-at-step", "3")
-    assert killed.returncode != 0
+    with pytest.raises(LaunchError):
+        _torchrun(run_dir, fail_at_step=3)
     assert torch.load(run_dir / CHECKPOINT, weights_only=False)["step"] == 2
     assert not (run_dir / SUMMARY).exists()
-    resumed = _torchrun(run_dir)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    summary = json.loads((run_dir / SUMMARY).read_text())
+    summary = _torchrun(run_dir)
     assert summary["resumed_from_step"] == 2 and summary["steps_run"] == STEPS - 2
     np.testing.assert_allclose(json.loads((run_dir / LOSSES).read_text()), _reference_losses(),
                                rtol=1e-5, atol=1e-6)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from medlib.models.cnn_torch import ImprovedCNN
-from medlib.trust.input_check import InputCheck, InputError
+from medlib.trust.input_check import InputCheck, InputError, flag_rates
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +45,13 @@ def test_false_alarms_near_the_chosen_rate_and_strange_images_flagged(check):
     strange = np.full((50, 28, 28), 255, np.uint8)
     strange[:, ::2] = 0  # stripes
     assert input_check.flags(strange).mean() > 0.9
+
+
+def test_flag_rates_are_the_share_flagged_per_named_batch(check):
+    input_check, like_training = check
+    usual, strange = like_training(100), np.full((20, 28, 28), 255, np.uint8)
+    strange[:, ::2] = 0
+    table = flag_rates(input_check, {"usual": usual, "stripes": strange})
+    assert table.index.tolist() == ["usual", "stripes"]
+    assert table.loc["usual", "flagged"] == input_check.flags(usual).mean()
+    assert table.loc["stripes", "flagged"] == input_check.flags(strange).mean() > 0.9

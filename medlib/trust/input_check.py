@@ -7,14 +7,17 @@ wrong kind of image (another body part, a photo of a screen, a heavily corrupted
 out-of-distribution score is the Mahalanobis distance of the network's pooled features
 from the training images' (Lee et al., 2018), with a covariance shrunk by Ledoit-Wolf
 (scikit-learn); the alarm threshold is the quantile of validation scores that gives the
-chosen false-alarm rate on images like the training data.
+chosen false-alarm rate on images like the training data. :func:`flag_rates` tabulates
+how often the check fires on named batches (clean, corrupted, noise).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.covariance import LedoitWolf
 
@@ -93,3 +96,12 @@ class InputCheck:
     def flags(self, images: np.ndarray) -> np.ndarray:
         """True for images that look unlike the training data (score above the threshold)."""
         return self.scores(images) > self.threshold
+
+
+def flag_rates(check: InputCheck, batches: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Share of each named batch of images that ``check`` flags, indexed by ``input``: its
+    false-alarm rate on images like the training data, its catch rate on others."""
+    return pd.DataFrame(
+        [{"input": name, "flagged": float(check.flags(images).mean())}
+         for name, images in batches.items()]
+    ).set_index("input")

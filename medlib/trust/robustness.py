@@ -10,21 +10,28 @@ al., 2020): one PGD step of 1.25 eps from a random point in the ball.
 Corruptions follow the spirit of Hendrycks & Dietterich (2019) at three severities:
 Gaussian noise, Gaussian blur, lowered contrast and JPEG compression, on uint8 images as the
 loader returns them.
+
+:func:`attack_sweep` and :func:`corruption_sweep` build the chapter's two tables: every model
+under every attack budget and every corruption, each row's probabilities kept for the
+predictions file by :class:`medlib.trust.scoring.PredictionColumns`.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
+from medlib.data.convert import to_tensor
 from medlib.trust.attributions import ClassLogits
 from medlib.trust.captum_quiet import FGSM, PGD
+from medlib.trust.scoring import PredictionColumns
 
 #: captum's default attack loss is -log(output), meant for probabilities; the book's
 #: models output logits, so the attacks use cross-entropy on the class-logit view.
@@ -133,3 +140,61 @@ def corrupt(images: np.ndarray, kind: str, severity: int, seed: int = 0) -> np.n
     else:
         return _jpeg(images, int(level))
     return np.clip(np.rint(x), 0, 255).astype(np.uint8)
+
+
+def attack_sweep(
+    models: Mapping[str, torch.nn.Module],
+    images: torch.Tensor,
+    labels: np.ndarray,
+    budgets: Sequence[int],
+    pgd_steps: int,
+    scores: PredictionColumns,
+    rows: np.ndarray | None = None,
+    reseed: Callable[[], None] = lambda: None,
+) -> pd.DataFrame:
+    """Test AUROC and accuracy of every model on ``images`` unattacked and under FGSM and
+    PGD with ``pgd_steps`` steps at every budget (in grey levels: eps = budget / 255).
+
+    One row per model, attack and budget (``attack`` "none" at budget 0), naming the
+    column of ``scores`` that holds its probabilities (``score_<model> | <attack>, ε =
+    <budget>/255``), as the test cases ``rows``. ``reseed`` runs before every attack, so that
+    each PGD random start is drawn from the same state whatever ran before it.
+    """
+    out = []
+    for model_name, model in models.items():
+        for eps in [0, *budgets]:
+            for attack, steps in (("FGSM", 0), (f"PGD-{pgd_steps}", pgd_steps)):
+                if eps == 0 and steps:
+                    continue
+                reseed()
+                adv = adversarial_images(model, images, labels, eps / 255, steps)
+                condition = f"{attack}, ε = {eps}/255" if eps else "no attack"
+                column = f"score_{model_name} | {condition}"
+                out.append({"model": model_name, "attack": "none" if eps == 0 else attack,
+                            "eps (/255)": eps, **scores.score(model, adv, labels, column, rows),
+                            "predictions_column": column})
+    return pd.DataFrame(out)
+
+
+def corruption_sweep(
+    models: Mapping[str, torch.nn.Module],
+    images: np.ndarray,
+    labels: np.ndarray,
+    scores: PredictionColumns,
+    seed: int,
+) -> pd.DataFrame:
+    """Test AUROC and accuracy of every model on the uint8 ``images``, clean (severity 0)
+    and under every corruption of :data:`SEVERITIES` at severities 1 to 3 (noise drawn with
+    ``seed``); one row per corruption, severity and model, naming its column of ``scores``
+    (``score_<model> | <corruption>, severity <s>``, or ``| clean``)."""
+    out = []
+    for kind in SEVERITIES:
+        for severity in (0, 1, 2, 3):
+            corrupted = images if severity == 0 else corrupt(images, kind, severity, seed)
+            for model_name, model in models.items():
+                condition = f"{kind}, severity {severity}" if severity else "clean"
+                column = f"score_{model_name} | {condition}"
+                out.append({"corruption": kind, "severity": severity, "model": model_name,
+                            **scores.score(model, to_tensor(corrupted), labels, column),
+                            "predictions_column": column})
+    return pd.DataFrame(out)
