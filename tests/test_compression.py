@@ -8,9 +8,11 @@ from torch.nn import functional
 
 from medlib.efficiency.compression import (
     distillation_loss,
+    nonzero_weight_count,
     prune_by_magnitude,
     quantize_int8,
     serialized_bytes,
+    teacher_distillation,
     weight_sparsity,
 )
 from medlib.models.cnn_torch import ImprovedCNN
@@ -82,3 +84,30 @@ def test_distillation_loss_reduces_to_its_two_terms():
     assert distillation_loss(student, teacher, labels, 2.0, 1.0) == pytest.approx(4 * float(soft))
     with pytest.raises(ValueError, match="temperature"):
         distillation_loss(student, teacher, labels, temperature=0.0)
+
+
+def test_nonzero_weight_count_counts_what_pruning_left(model):
+    layer = torch.nn.Linear(3, 2)
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor([[1.0, 0.0, 2.0], [0.0, 0.0, -3.0]]))
+        layer.bias.copy_(torch.tensor([0.0, 5.0]))
+    assert nonzero_weight_count(layer) == 4
+    pruned = prune_by_magnitude(model, 0.5)
+    prunable = sum(m.weight.numel() for m in pruned.modules()
+                   if isinstance(m, torch.nn.Conv2d | torch.nn.Linear))
+    # the pruned weights were all non-zero before (random conv and linear weights)
+    assert nonzero_weight_count(pruned) == nonzero_weight_count(model) - round(0.5 * prunable)
+
+
+def test_teacher_distillation_feeds_the_teacher_the_same_batch_without_gradients(model):
+    batch, labels = torch.rand(4, 1, 28, 28), torch.tensor([1, 0, 1, 1])
+    student_logits = torch.randn(4, 1, requires_grad=True)
+    loss = teacher_distillation(model, temperature=3.0, alpha=0.25)(student_logits, batch, labels)
+    with torch.no_grad():
+        expected = distillation_loss(student_logits, model(batch), labels, 3.0, 0.25)
+    assert loss.item() == pytest.approx(expected.item())
+    loss.backward()
+    assert student_logits.grad is not None
+    assert all(p.grad is None for p in model.parameters())
+    with pytest.raises(ValueError, match="alpha"):
+        teacher_distillation(model, alpha=1.5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -10,6 +11,7 @@ from medlib.models.attention import VisitSelfAttention
 from medlib.survival.landmark import LandmarkSet
 from medlib.trust.visit_attributions import (
     agreement,
+    agreement_summary,
     last_visit_attention,
     visit_integrated_gradients,
 )
@@ -64,3 +66,24 @@ def test_agreement_keeps_people_with_three_or_more_visits():
     assert table["spearman"].tolist() == pytest.approx([1.0, 1.0, 1.0])
     assert table["same top visit"].all()
     assert table["chance of same top visit"].tolist() == pytest.approx([1 / 3, 1 / 6, 1 / 4])
+
+
+def test_agreement_summary_averages_the_per_person_table():
+    table = pd.DataFrame({
+        "person": [1, 2],
+        "visits": [3, 4],
+        "spearman": [1.0, 0.0],
+        "same top visit": [True, False],
+        "chance of same top visit": [1 / 3, 1 / 4],
+        "attention on last visit": [0.5, 0.3],
+        "attribution share of last visit": [0.2, np.nan],
+    })
+    summary = agreement_summary(table)
+    assert summary.to_dict() == pytest.approx({
+        "test patients with >= 3 visits": 2,
+        "mean Spearman (attention vs gradients)": 0.5,
+        "same top visit": 0.5,
+        "same top visit by chance": 7 / 24,
+        "attention on the last visit": 0.4,
+        "gradient share of the last visit": 0.2,  # a person with no attribution is left out
+    })

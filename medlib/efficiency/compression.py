@@ -10,8 +10,9 @@ Three standard routes, each with torch's own tools:
   linear layers together set to zero (global L1 pruning; Han et al., 2015). The tensors
   stay dense, so a dense CPU kernel runs no faster; the zeros pay off only in compressed
   storage or in sparse kernels.
-- **Knowledge distillation** (:func:`distillation_loss`): a narrower network trained to
-  match the teacher's softened outputs as well as the labels (Hinton et al., 2015).
+- **Knowledge distillation** (:func:`distillation_loss`, and :func:`teacher_distillation`
+  for the training loop): a narrower network trained to match the teacher's softened
+  outputs as well as the labels (Hinton et al., 2015).
 """
 
 from __future__ import annotations
@@ -88,6 +89,13 @@ def weight_sparsity(model: torch.nn.Module) -> float:
     return zeros / sum(w.numel() for w in weights)
 
 
+def nonzero_weight_count(model: torch.nn.Module) -> int:
+    """Non-zero values among all of ``model``'s parameters: the weights a pruned model
+    really uses (a pruned tensor keeps its zeros in place). Count an int8 copy on its float
+    source: its weights are packed, and ``parameters()`` no longer lists them."""
+    return int(sum((p != 0).sum() for p in model.parameters()))
+
+
 def distillation_loss(
     student_logits: torch.Tensor,
     teacher_logits: torch.Tensor,
@@ -115,3 +123,21 @@ def serialized_bytes(model: torch.nn.Module, compressed: bool = False) -> int:
     torch.save(model.state_dict(), buffer)
     data = buffer.getvalue()
     return len(gzip.compress(data, compresslevel=6)) if compressed else len(data)
+
+
+def teacher_distillation(
+    teacher: torch.nn.Module, temperature: float = 2.0, alpha: float = 0.5
+) -> Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]:
+    """The ``loss_fn(logits, batch, labels)`` of
+    :func:`medlib.train.torch_loop.fit_classifier` that distils ``teacher``: the teacher
+    sees the same (augmented) batch as the student, without gradients, and
+    :func:`distillation_loss` compares the two. ``teacher`` should be in inference mode."""
+    if temperature <= 0 or not 0 <= alpha <= 1:
+        raise ValueError("temperature must be positive and alpha in [0, 1]")
+
+    def loss(logits: torch.Tensor, batch: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            teacher_logits = teacher(batch)
+        return distillation_loss(logits, teacher_logits, labels, temperature, alpha)
+
+    return loss

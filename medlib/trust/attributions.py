@@ -11,7 +11,7 @@ A map that does not change when the model's weights are randomised, or when the 
 trained on random labels, cannot be explaining what the model learned. The sanity checks
 below measure that change as the similarity of maps before and after (Spearman rank
 correlation of absolute values, and SSIM); high similarity after randomisation is a
-failure.
+failure: the chapter's rule is a rank correlation above :data:`SANITY_THRESHOLD`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import copy
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 from scipy.stats import spearmanr
 from torch import nn
@@ -155,3 +156,90 @@ def cascading_randomisation(
                 module.reset_parameters()
         randomised.append((name, current))
     return randomised
+
+
+#: A method fails a sanity check when its maps of the randomised model still rank-correlate
+#: above this with the trained model's (the rule chapter ``interpretability`` states).
+SANITY_THRESHOLD = 0.5
+
+
+def choose_explained(
+    called: np.ndarray, truth: np.ndarray, n: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the test images to explain: up to ``n // 2`` misclassified ones and the
+    rest correct ones, drawn without replacement (wrong ones first) from one generator
+    seeded with ``seed``. Returns ``(correct, wrong)``; maps are most useful, and most
+    dangerous, on the errors, so the chapter shows both."""
+    correct = np.flatnonzero(called == truth)
+    wrong = np.flatnonzero(called != truth)
+    rng = np.random.default_rng(seed)
+    chosen_wrong = rng.choice(wrong, min(n // 2, len(wrong)), replace=False)
+    chosen_right = rng.choice(correct, n - len(chosen_wrong), replace=False)
+    return chosen_right, chosen_wrong
+
+
+def attribution_maps(
+    model: nn.Module, images: torch.Tensor, targets: torch.Tensor
+) -> dict[str, np.ndarray]:
+    """The maps of every method in :data:`METHODS` for ``images``, explaining ``targets``
+    through :class:`ClassLogits` of ``model``."""
+    explainer = ClassLogits(model).eval()
+    return {name: method(explainer, images, targets) for name, method in METHODS.items()}
+
+
+def _similarity_rows(
+    maps: dict[str, np.ndarray], model: nn.Module, images: torch.Tensor, targets: torch.Tensor
+) -> list[tuple[str, dict[str, float]]]:
+    explainer = ClassLogits(model).eval()
+    return [
+        (name, map_similarity(maps[name], method(explainer, images, targets)))
+        for name, method in METHODS.items()
+    ]
+
+
+def verdicts(spearman: pd.Series | np.ndarray) -> np.ndarray:
+    """The sanity check's verdict per method: "fails" where the rank correlation with the
+    trained model's maps exceeds :data:`SANITY_THRESHOLD`, else "passes"."""
+    return np.where(np.asarray(spearman) > SANITY_THRESHOLD, "fails", "passes")
+
+
+def similarity_to(
+    maps: dict[str, np.ndarray], model: nn.Module, images: torch.Tensor, targets: torch.Tensor
+) -> pd.DataFrame:
+    """How similar ``model``'s maps (one per method of :data:`METHODS`) are to ``maps``:
+    a frame indexed by method with ``spearman``, ``ssim`` and the ``verdict`` of the sanity
+    check (the label-randomisation check compares a model trained on shuffled labels)."""
+    rows = [{"method": name, **sim} for name, sim in _similarity_rows(maps, model, images, targets)]
+    table = pd.DataFrame(rows).set_index("method")
+    table["verdict"] = verdicts(table["spearman"])
+    return table
+
+
+def cascade_similarity(
+    model: nn.Module,
+    maps: dict[str, np.ndarray],
+    images: torch.Tensor,
+    targets: torch.Tensor,
+    layer_names: Sequence[str],
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The cascading randomisation check: for each step of :func:`cascading_randomisation`
+    and each method, the similarity of the randomised model's maps to ``maps``, one row per
+    (``method``, ``randomised up to``) with ``spearman`` and ``ssim``."""
+    rows = []
+    for layer, randomised in cascading_randomisation(model, layer_names, seed=seed):
+        rows.extend(
+            {"method": name, "randomised up to": layer, **sim}
+            for name, sim in _similarity_rows(maps, randomised, images, targets)
+        )
+    return pd.DataFrame(rows)
+
+
+def failing_methods(*checks: pd.DataFrame) -> list[str]:
+    """Methods of :data:`METHODS` whose ``spearman`` exceeds :data:`SANITY_THRESHOLD` in
+    any of ``checks`` (frames indexed by method), in the order of :data:`METHODS`."""
+    return [
+        name
+        for name in METHODS
+        if any(check.loc[name, "spearman"] > SANITY_THRESHOLD for check in checks)
+    ]

@@ -12,12 +12,18 @@ curves (Quantus) needs OpenCV and scikit-image, which the book does not otherwis
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import torch
 from scipy.ndimage import gaussian_filter
+
+from medlib.train.torch_loop import predict_logits, probabilities
+
+#: The baseline every method has to beat: a map of uniform random numbers.
+RANDOM_MAP = "random map"
 
 
 @dataclass
@@ -92,3 +98,53 @@ def deletion_insertion(
         repeated = np.repeat(np.arange(n), len(counts))
         curves[name] = class_probability(batch, repeated).reshape(n, len(counts))
     return FaithfulnessCurves(fraction, curves["deletion"], curves["insertion"])
+
+
+def called_class_probability(
+    model: torch.nn.Module, called: np.ndarray, temperature: float = 1.0
+) -> Callable[[torch.Tensor, np.ndarray], np.ndarray]:
+    """The ``class_probability`` of :func:`deletion_insertion` for one of the book's
+    classifiers: the (temperature-scaled) probability of the class ``called[source[i]]``
+    that the model predicted on each intact image, P(class 1) or 1 - P(class 1) for a
+    one-logit binary model."""
+
+    def probability(batch: torch.Tensor, source: np.ndarray) -> np.ndarray:
+        scores = probabilities(predict_logits(model, batch), temperature)
+        if scores.ndim == 1:
+            return np.where(called[source] == 1, scores, 1 - scores)
+        return scores[np.arange(len(scores)), called[source]]
+
+    return probability
+
+
+def faithfulness_table(
+    curves: dict[str, FaithfulnessCurves], called: np.ndarray, labels: Sequence[str]
+) -> pd.DataFrame:
+    """Mean deletion and insertion areas per map (rows: the keys of ``curves``); for a
+    binary task also the deletion area over the images called each class, which shows how
+    much of the deletion curve is the model's reaction to black pixels rather than to the
+    order (a random order exposes it)."""
+    table = pd.DataFrame({name: c.areas() for name, c in curves.items()}).T
+    if len(labels) == 2:
+        for k, label in enumerate(labels):
+            if (called == k).any():
+                table[f"deletion AUC, called {label}"] = [
+                    c.per_image_areas()[called == k, 0].mean() for c in curves.values()
+                ]
+    return table
+
+
+def beats_random(
+    table: pd.DataFrame, methods: Iterable[str], baseline: str = RANDOM_MAP
+) -> dict[str, list[str]]:
+    """Per curve ("deletion", "insertion"): the ``methods`` whose area in ``table`` (from
+    :func:`faithfulness_table`) beats ``baseline``'s: lower for deletion, higher for
+    insertion."""
+    methods = list(methods)
+    out = {}
+    for kind in ("deletion", "insertion"):
+        column, reference = f"{kind} AUC", table.loc[baseline, f"{kind} AUC"]
+        out[kind] = [
+            m for m in methods if (table.loc[m, column] < reference) == (kind == "deletion")
+        ]
+    return out

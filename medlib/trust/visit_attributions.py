@@ -83,3 +83,19 @@ def agreement(attention: np.ndarray, attribution: np.ndarray, mask: np.ndarray) 
             }
         )
     return pd.DataFrame(rows)
+
+
+def agreement_summary(table: pd.DataFrame) -> pd.Series:
+    """The chapter's summary of :func:`agreement`: how many people were compared, the mean
+    rank correlation, how often both put the same visit first (and how often chance would),
+    and the mean share of attention and of attribution on the last visit."""
+    return pd.Series(
+        {
+            "test patients with >= 3 visits": len(table),
+            "mean Spearman (attention vs gradients)": table["spearman"].mean(),
+            "same top visit": table["same top visit"].mean(),
+            "same top visit by chance": table["chance of same top visit"].mean(),
+            "attention on the last visit": table["attention on last visit"].mean(),
+            "gradient share of the last visit": table["attribution share of last visit"].mean(),
+        }
+    )
