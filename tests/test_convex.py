@@ -1,6 +1,7 @@
 """medlib.optim.convex: the logistic test bed's derivatives, optimum and rate helpers."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import check_grad
 from sklearn.datasets import load_breast_cancer
@@ -8,14 +9,32 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from medlib.optim import SGD, Adam
-from medlib.optim.convex import LogisticProblem, fitted_linear_rate, run_rule
+from medlib.optim.convex import (
+    Contender,
+    LogisticProblem,
+    best_learning_rates,
+    breast_cancer_problem,
+    diverged_rules,
+    fitted_linear_rate,
+    gradient_descent_rate,
+    learning_rate_grid,
+    run_contender,
+    run_rule,
+    runs_at_learning_rates,
+)
 
 
 @pytest.fixture(scope="module")
 def problem():
+    return breast_cancer_problem(lam=0.01)
+
+
+def test_breast_cancer_problem_is_the_standardised_table_with_an_intercept(problem):
     X, y = load_breast_cancer(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    return LogisticProblem(np.hstack([X, np.ones((len(X), 1))]), y.astype(float), lam=0.01)
+    assert problem.X.shape == (569, 31) and problem.lam == 0.01
+    np.testing.assert_allclose(problem.X[:, :30], StandardScaler().fit_transform(X))
+    np.testing.assert_array_equal(problem.X[:, 30], 1.0)
+    np.testing.assert_array_equal(problem.y, y)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +54,7 @@ def test_minimiser_agrees_with_scikit_learn(problem, w_star):
     ).fit(problem.X, problem.y)
     assert np.linalg.norm(problem.gradient(w_star)) < 1e-13
     np.testing.assert_allclose(sk.coef_.ravel(), w_star, atol=1e-5)
+    np.testing.assert_array_equal(problem.sklearn_minimiser(), sk.coef_.ravel())
 
 
 def test_hessian_eigenvalues_lie_between_mu_and_l(problem, w_star):
@@ -63,3 +83,45 @@ def test_fitted_linear_rate_recovers_a_geometric_sequence():
     assert fitted_linear_rate(0.97 ** np.arange(500)) == pytest.approx(0.97)
     with pytest.raises(ValueError, match="too few"):
         fitted_linear_rate(np.array([1.0, 1e-20]))
+
+
+def test_gradient_descent_rate_is_at_least_the_theoretical_one(problem, w_star):
+    check = gradient_descent_rate(problem, w_star, 400)
+    mu, L = problem.strong_convexity_and_smoothness()
+    assert (check.mu, check.L) == (mu, L) and check.theory == pytest.approx(1 - mu / L)
+    assert np.all(check.path["distance"] <= check.path["distance bound"] * (1 + 1e-9))
+    assert np.all(check.path["suboptimality"] <= check.path["suboptimality bound"] * (1 + 1e-9))
+    # the measured contraction is at least as fast as the bound promises
+    assert check.measured <= check.theory + 1e-12 and check.exponent_ratio >= 1
+    table = check.table()
+    assert table.loc["measured, gradient descent", "contraction per iteration"] == check.measured
+    assert table.loc["theory, 1 - mu/L", "iterations per factor e"] == pytest.approx(
+        -1 / np.log(1 - mu / L))
+
+
+def test_contender_follows_its_own_gradients_but_is_scored_on_the_objective(problem, w_star):
+    unregularised = LogisticProblem(problem.X, problem.y, lam=0.0)
+    adamw = Contender(Adam(weight_decay=problem.lam), gradients_of=unregularised)
+    ours = run_contender(problem, adamw, 0.01, 30, w_star, seed=3)
+    direct = run_rule(unregularised, Adam(weight_decay=problem.lam), 0.01, 30, w_star,
+                      seed=3, objective=problem)
+    pd.testing.assert_frame_equal(ours.drop(columns="seconds"), direct.drop(columns="seconds"))
+    minibatch = run_contender(problem, Contender(SGD(), batch_size=32), 0.1, 30, w_star, seed=3)
+    same = run_rule(problem, SGD(), 0.1, 30, w_star, batch_size=32, seed=3)
+    np.testing.assert_array_equal(minibatch["suboptimality"], same["suboptimality"])
+
+
+def test_learning_rate_grid_finds_divergence_and_the_best_rate(problem, w_star):
+    contenders = {"GD": Contender(SGD()), "Adam": Contender(Adam())}
+    rates = np.array([1e-2, 1.0, 1e3])
+    grid = learning_rate_grid(problem, contenders, rates, 40, w_star)
+    assert list(grid.index) == ["GD", "Adam"] and list(grid.columns) == ["1e-02", "1e+00", "1e+03"]
+    assert np.isinf(grid.loc["GD", "1e+03"]) and np.isfinite(grid.loc["Adam"]).all()
+    assert diverged_rules(grid) == ["GD"]
+    best = best_learning_rates(grid, rates)
+    assert best["GD"] == 1.0  # step 1 < 2/L converges; 0.01 is slower, 1000 diverges
+    assert best["Adam"] == rates[np.argmin(grid.loc["Adam"].to_numpy())]
+    runs = runs_at_learning_rates(problem, contenders, best, 40, w_star)
+    assert list(runs["rule"].unique()) == ["GD (η=1e+00)", f"Adam (η={best['Adam']:.0e})"]
+    last = runs.groupby("rule", sort=False)["suboptimality"].last().to_numpy()
+    np.testing.assert_array_equal(last, [grid.loc["GD", "1e+00"], grid.loc["Adam"].min()])

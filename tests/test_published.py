@@ -1,6 +1,6 @@
 """The transcribed MedMNIST v2 rows are the ones DESIGN.md lists."""
 
-from medlib.data.published import published_results
+from medlib.data.published import published_pbc_c_index, published_results
 
 
 def test_pneumoniamnist_rows_match_design():
@@ -13,3 +13,11 @@ def test_pneumoniamnist_rows_match_design():
 def test_unknown_data_set_gives_an_empty_table_with_the_columns():
     table = published_results("bloodmnist")
     assert table.empty and list(table.columns) == ["model", "source", "test AUROC", "test accuracy"]
+
+
+def test_pbc_rows_are_the_aorsf_benchmark():
+    table = published_pbc_c_index()
+    assert list(table.columns) == ["model", "C-index", "setting"]
+    assert dict(zip(table["model"], table["C-index"], strict=True)) == {
+        "oblique RSF": 0.908, "aorsf": 0.904, "RSF": 0.895, "penalised Cox": 0.886}
+    assert (table["setting"] == "survival::pbc, baseline covariates, Jaeger et al. 2024").all()

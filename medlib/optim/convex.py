@@ -4,7 +4,10 @@
 convex, so its minimiser is unique, Newton's method finds it to machine precision, and
 gradient descent's linear rate can be predicted from two numbers of the data: the strong
 convexity ``mu = lam`` and the smoothness ``L = lambda_max(X'X)/(4n) + lam`` (the logistic
-curvature is at most 1/4). Chapter: ``optimizers``.
+curvature is at most 1/4). Chapter: ``optimizers``, which measures gradient descent
+against that rate (:func:`gradient_descent_rate`), scores every rule over a grid of learning
+rates (:func:`learning_rate_grid`) and reruns each at its best one
+(:func:`runs_at_learning_rates`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.special import expit
+from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
-from medlib.optim.rules import UpdateRule
+from medlib.optim.rules import SGD, UpdateRule
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,28 @@ class LogisticProblem:
             w = w - np.linalg.solve(self.hessian(w), g)
         raise RuntimeError(f"Newton's method did not reach gradient norm {tol}")
 
+    def sklearn_minimiser(self) -> np.ndarray:
+        """The minimiser as scikit-learn finds it, an independent check of :meth:`minimiser`:
+        scikit-learn minimises ``C * sum(loss) + ||w||^2 / 2``, which is ``n * C`` times
+        this objective when ``C = 1 / (lam * n)``, so both have the same minimiser. (The
+        intercept is a column of ``X`` and penalised like the rest, as here.)"""
+        fit = LogisticRegression(C=1 / (self.lam * self.n), fit_intercept=False, tol=1e-12,
+                                 max_iter=10_000).fit(self.X, self.y)
+        return fit.coef_.ravel()
+
     def strong_convexity_and_smoothness(self) -> tuple[float, float]:
         """Global constants ``(mu, L)``: every Hessian's eigenvalues lie in ``[mu, L]``."""
         top = np.linalg.eigvalsh(self.X.T @ self.X / self.n)[-1]
         return self.lam, top / 4 + self.lam
+
+
+def breast_cancer_problem(lam: float) -> LogisticProblem:
+    """The chapter's problem: the Wisconsin diagnostic breast cancer table (569 cases, 30
+    features, scikit-learn's copy), features standardised, an intercept column appended,
+    malignant = 0 and benign = 1 as scikit-learn codes them, L2 strength ``lam``."""
+    features, labels = load_breast_cancer(return_X_y=True)
+    design = np.hstack([StandardScaler().fit_transform(features), np.ones((len(features), 1))])
+    return LogisticProblem(design, labels.astype(float), lam=lam)
 
 
 def run_rule(
@@ -120,3 +144,130 @@ def fitted_linear_rate(values: np.ndarray, floor: float = 1e-12) -> float:
         raise ValueError("too few iterations above the floor to fit a rate")
     slope = np.polyfit(keep, np.log(values[keep]), 1)[0]
     return float(np.exp(slope))
+
+
+@dataclass(frozen=True)
+class RateCheck:
+    """Gradient descent at step 1/L from w = 0 against its linear rate ``1 - mu/L``.
+
+    ``path`` is :func:`run_rule`'s table with the two theoretical bounds added:
+    ``distance bound`` = (1 - mu/L)^t ||w* - w_0|| and
+    ``suboptimality bound`` = L/2 (1 - mu/L)^(2t) ||w* - w_0||^2.
+    """
+
+    path: pd.DataFrame
+    mu: float
+    L: float
+    theory: float
+    measured: float
+
+    @property
+    def exponent_ratio(self) -> float:
+        """log(measured) / log(theory): 1 when the bound is tight, above 1 when faster."""
+        return float(np.log(self.measured) / np.log(self.theory))
+
+    def table(self) -> pd.DataFrame:
+        """Both rates, per iteration and as iterations per factor e."""
+        return pd.DataFrame(
+            {
+                "contraction per iteration": [self.theory, self.measured],
+                "iterations per factor e": [-1 / np.log(self.theory), -1 / np.log(self.measured)],
+            },
+            index=["theory, 1 - mu/L", "measured, gradient descent"],
+        )
+
+
+def gradient_descent_rate(
+    problem: LogisticProblem, w_star: np.ndarray, iterations: int
+) -> RateCheck:
+    """Run gradient descent with step 1/L for ``iterations`` steps and fit its contraction
+    (:func:`fitted_linear_rate` of the distance to ``w_star``) beside the predicted one."""
+    mu, L = problem.strong_convexity_and_smoothness()
+    path = run_rule(problem, SGD(), 1 / L, iterations, w_star)
+    theory = 1 - mu / L
+    measured = fitted_linear_rate(path["distance"].to_numpy())
+    distance0 = np.linalg.norm(w_star)  # w_0 = 0
+    path["distance bound"] = theory ** path["iteration"] * distance0
+    path["suboptimality bound"] = L / 2 * theory ** (2 * path["iteration"]) * distance0**2
+    return RateCheck(path, mu, L, theory, measured)
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One entry of the comparison of rules: an update rule, its mini-batch size (None: the
+    full gradient), and the problem whose gradients it follows when that is not the scored
+    objective (AdamW follows the unregularised loss and decays the weights itself)."""
+
+    rule: UpdateRule
+    batch_size: int | None = None
+    gradients_of: LogisticProblem | None = None
+
+
+def run_contender(
+    objective: LogisticProblem,
+    contender: Contender,
+    lr: float,
+    iterations: int,
+    w_star: np.ndarray,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`run_rule` for ``contender``, scored on ``objective`` (minimiser ``w_star``)."""
+    gradients_of = objective if contender.gradients_of is None else contender.gradients_of
+    return run_rule(gradients_of, contender.rule, lr, iterations, w_star,
+                    batch_size=contender.batch_size, seed=seed, objective=objective)
+
+
+def learning_rate_grid(
+    objective: LogisticProblem,
+    contenders: dict[str, Contender],
+    learning_rates: np.ndarray,
+    iterations: int,
+    w_star: np.ndarray,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Suboptimality after ``iterations`` steps of every contender (rows) at every learning
+    rate (columns, labelled like "1e-04"); infinite where the run diverged."""
+    return pd.DataFrame(
+        {
+            name: [
+                run_contender(objective, contender, lr, iterations, w_star, seed)[
+                    "suboptimality"
+                ].iloc[-1]
+                for lr in learning_rates
+            ]
+            for name, contender in contenders.items()
+        },
+        index=[f"{lr:.0e}" for lr in learning_rates],
+    ).T
+
+
+def runs_at_learning_rates(
+    objective: LogisticProblem,
+    contenders: dict[str, Contender],
+    learning_rates: dict[str, float],
+    iterations: int,
+    w_star: np.ndarray,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Every contender run at its own learning rate (for example its
+    :func:`best_learning_rates`), stacked, with a ``rule`` column "name (η=1e-02)"."""
+    return pd.concat(
+        [
+            run_contender(objective, contenders[name], lr, iterations, w_star, seed).assign(
+                rule=f"{name} (η={lr:.0e})"
+            )
+            for name, lr in learning_rates.items()
+        ],
+        ignore_index=True,
+    )
+
+
+def best_learning_rates(grid: pd.DataFrame, learning_rates: np.ndarray) -> dict[str, float]:
+    """Per contender of :func:`learning_rate_grid`, the learning rate of its lowest
+    suboptimality (the first such rate on ties)."""
+    return {name: learning_rates[np.nanargmin(row.to_numpy())] for name, row in grid.iterrows()}
+
+
+def diverged_rules(grid: pd.DataFrame) -> list[str]:
+    """Contenders of :func:`learning_rate_grid` that diverged at some learning rate."""
+    return [name for name, row in grid.iterrows() if np.isinf(row).any()]

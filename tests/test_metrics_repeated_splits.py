@@ -1,0 +1,58 @@
+"""medlib.metrics.repeated_splits: means and percentile ranges over splits, by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from medlib.book.results import INTERVAL_KINDS
+from medlib.metrics.repeated_splits import (
+    SPLITS_INTERVAL,
+    paired_difference,
+    summarise_over_splits,
+)
+
+
+@pytest.fixture()
+def per_split():
+    return pd.DataFrame({
+        "repetition": [1, 1, 2, 2, 3, 3],
+        "model": ["GRU", "Cox", "GRU", "Cox", "GRU", "Cox"],
+        "C": [0.70, 0.80, 0.60, 0.75, 0.90, 0.85],
+        "IBS": [0.10, 0.20, np.nan, 0.30, 0.14, 0.40],
+    })
+
+
+def test_mean_and_percentiles_match_numpy(per_split):
+    summary = summarise_over_splits(per_split, by="model", metrics=["C", "IBS"])
+    assert list(summary.mean.index) == ["GRU", "Cox"]  # order of first appearance
+    gru = np.array([0.70, 0.60, 0.90])
+    assert summary.mean.loc["GRU", "C"] == pytest.approx(gru.mean())
+    assert summary.low.loc["GRU", "C"] == pytest.approx(np.percentile(gru, 2.5))
+    assert summary.high.loc["GRU", "C"] == pytest.approx(np.percentile(gru, 97.5))
+    # hand: linear interpolation between 0.60 and 0.70 at position 0.05
+    assert summary.low.loc["GRU", "C"] == pytest.approx(0.605)
+    # a metric missing in one split is summarised over the others
+    assert summary.mean.loc["GRU", "IBS"] == pytest.approx(0.12)
+    assert summary.low.loc["Cox", "IBS"] <= summary.mean.loc["Cox", "IBS"]
+
+
+def test_metrics_default_to_every_other_column(per_split):
+    summary = summarise_over_splits(per_split.drop(columns="repetition"), by="model")
+    assert list(summary.mean.columns) == ["C", "IBS"]
+
+
+def test_table_and_records_say_what_the_range_is(per_split):
+    summary = summarise_over_splits(per_split, by="model", metrics=["C"])
+    table = summary.formatted()
+    assert table.loc["GRU", "C"] == "0.733 (0.605–0.890)"
+    assert "2.5–97.5 percentile over splits" in table.columns.name
+    assert "95% CI" not in table.columns.name
+    records = list(summary.records())
+    assert [(g, m) for g, m, *_ in records] == [("GRU", "C"), ("Cox", "C")]
+    assert SPLITS_INTERVAL in INTERVAL_KINDS
+
+
+def test_paired_difference_is_per_split(per_split):
+    diff = paired_difference(per_split, "C", "GRU", "Cox")
+    np.testing.assert_allclose(diff.to_numpy(), [-0.10, -0.15, 0.05])
+    assert list(diff.index) == [1, 2, 3]
