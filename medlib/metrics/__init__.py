@@ -5,8 +5,13 @@
   ``optimizers``.
 - :mod:`.multiclass`: AUROC, accuracy, ECE and Brier for binary *and* multi-class image
   tasks, as MedMNIST reports them. Chapter ``cnn_beyond``.
-- :mod:`.seeds`: bootstrap intervals for a result averaged over training seeds.
-  Chapter ``cnn_beyond``.
+- :mod:`.seeds`, :mod:`.seed_summary`: bootstrap intervals for a result averaged over
+  training seeds, and the tables that label each spread. Chapters ``cnn_beyond``,
+  ``cnn_diagnosis``, ``labelling``.
+- :mod:`.split_gap`: the validation-to-test gap per class and the errors of the
+  seed-averaged model. Chapter ``cnn_beyond``.
+- :mod:`.repeated_splits`: means and 2.5th-97.5th percentiles over repeated splits.
+  Chapters ``progression_pbc``, ``progression_nafld``.
 - :mod:`.survival`: progression (time-to-event) models: Harrell's and Uno's C-index,
   time-dependent AUC, integrated Brier score, calibration at a horizon. Chapter
   ``progression``.

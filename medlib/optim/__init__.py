@@ -1,7 +1,9 @@
 """Optimizers, each update rule written once (:mod:`.rules`), with adapters for torch
 (:mod:`.torch_adapter`) and Keras (:mod:`.keras_adapter`) and schedules (:mod:`.schedules`).
 
-Chapter: ``optimizers``. The parity tests check every rule against torch.optim and
+:mod:`.convex` is the convex test bed (regularised logistic regression) where the rules are
+compared with theory; :mod:`.same_start` trains one network from the same initial weights
+under each rule. Chapter: ``optimizers``. The parity tests check every rule against torch.optim and
 keras.optimizers over 100 float64 steps.
 """
 

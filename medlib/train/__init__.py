@@ -6,6 +6,8 @@
   (augmentation, label smoothing, one-cycle or step schedule, test-time augmentation), used
   again by ``interpretability``, ``robustness``, ``labelling`` and ``efficiency``.
 - :mod:`.selection`: the one best-epoch rule every loop keeps its model by.
+- :mod:`.seed_runs`: every variant trained with its seeds and scored; :mod:`.ablation`: each
+  ingredient against the full recipe on the same seeds (chapter ``cnn_beyond``).
 - :mod:`.calibration`: temperature scaling. :mod:`.checkpoints`: the improved CNN's weights,
   saved by ``cnn_beyond`` and loaded, checked, by the chapters that need them.
 """
