@@ -27,7 +27,6 @@ from medlib.book.params import (
 )
 from medlib.book.paths import BOOK_DIR, RESULTS_DIR
 from medlib.book.results import results_table, update_readme_table
-from medlib.book.verify import ToleranceError, format_table, verify
 from medlib.book.runner import (
     BookRun,
     NotebookError,
@@ -35,10 +34,12 @@ from medlib.book.runner import (
     remove_stale_staging,
     run_notebook,
 )
+from medlib.book.verify import ToleranceError, format_table, verify
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m medlib.book", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m medlib.book",
+                                     description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="show the notebooks and their profiles")
     run = commands.add_parser("run", help="execute notebooks and publish them in book/")

@@ -39,7 +39,8 @@ REQUIRES_KEY = "requires"  # in params.yml: chapters whose published files this 
 ENTRY_KEYS = (SOURCE_KEY, REQUIRES_KEY)  # the keys of an entry that are not profiles
 
 
-def notebook_names(notebooks_dir: Path = NOTEBOOKS_DIR, params_file: Path = PARAMS_FILE) -> list[str]:
+def notebook_names(notebooks_dir: Path = NOTEBOOKS_DIR,
+                   params_file: Path = PARAMS_FILE) -> list[str]:
     """The chapters the runner knows: the entries of params.yml, sorted.
 
     An entry is a source notebook's name, or any name with a ``notebook:`` key naming its
@@ -149,7 +150,8 @@ def coerce(parameter: Parameter, raw: object) -> object:
         raise problem
     if expected == "float" and isinstance(raw, int | float) and not isinstance(raw, bool):
         return float(raw)
-    if expected in ("int", "str") and isinstance(raw, TYPES[expected]) and not isinstance(raw, bool):
+    if (expected in ("int", "str") and isinstance(raw, TYPES[expected])
+            and not isinstance(raw, bool)):
         return raw
     if expected == "bool" and isinstance(raw, bool):
         return raw

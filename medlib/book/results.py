@@ -246,7 +246,8 @@ def results_table(results_dir: Path) -> str:
     ]
     for name, result in load_results(results_dir).items():
         official = ", ".join(
-            f"{file}: {'yes' if rec.get('official') else 'no'}" for file, rec in result["data"].items()
+            f"{file}: {'yes' if rec.get('official') else 'no'}"
+            for file, rec in result["data"].items()
         )
         for metric in result.get("headline", []):
             lines.append(

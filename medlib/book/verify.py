@@ -217,8 +217,8 @@ def format_table(rows: list[Comparison], everything: bool = False) -> str:
              "|---|---|---|---|---|---|---|"]
     for chapter in dict.fromkeys(r.chapter for r in rows):
         mine = [r for r in rows if r.chapter == chapter]
-        shown = [r for r in mine if everything or r.failed or r.path.startswith("metrics::")
-                 and r.path.endswith("::value")]
+        shown = [r for r in mine if everything or r.failed or (r.path.startswith("metrics::")
+                 and r.path.endswith("::value"))]
         for r in shown:
             diff = "" if r.difference is None else f"{r.difference:+.2g}"
             lines.append(f"| {chapter} | {r.path} | {_cell(r.published)} | "
