@@ -193,3 +193,42 @@ def test_the_page_shows_the_parameters_once_as_a_table(toy):
     rows = tables[0].source.splitlines()
     assert "| `factor` | `2.0` | `1.0` | multiplies \\| the answer |" in rows
     assert "| `fail` | `False` | `False` |  |" in rows
+
+
+def test_the_page_gets_a_reproduce_box_with_command_and_runtime(toy):
+    outcome = run_notebook("toy", "quick", **toy)
+    published = nbformat.read(outcome.notebook, as_version=4)
+    boxes = [c for c in published.cells if "reproduce-box" in c.metadata.get("tags", [])]
+    assert len(boxes) == 1 and boxes[0].cell_type == "markdown"
+    text = boxes[0].source
+    assert "python -m medlib.book run toy --profile quick" in text
+    runtime = json.loads(outcome.results.read_text())["runtime_s"]
+    assert f"{round(runtime)} s**" in text
+
+
+def test_only_if_tags_select_the_page_s_own_prose(tmp_path):
+    notebooks = write_toy_notebook(tmp_path / "notebooks")
+    nb = nbformat.read(notebooks / "toy.ipynb", as_version=4)
+    nb.cells[0].source += '\ncohort: str = "pbc"'
+    for cohort in ("pbc", "nafld"):
+        cell = nbformat.v4.new_markdown_cell(f"about {cohort}")
+        cell.metadata["tags"] = [f"only-if-cohort-{cohort}"]
+        nb.cells.append(cell)
+    nbformat.write(nb, notebooks / "toy.ipynb")
+    (notebooks / "params.yml").write_text(
+        "toy:\n  quick: {factor: 2, cohort: pbc}\n  book: {factor: 1, cohort: nafld}\n")
+    settings = dict(notebooks_dir=notebooks, params_file=notebooks / "params.yml",
+                    output_dir=tmp_path / "book", progress=False)
+    for profile, shown, hidden in (("quick", "pbc", "nafld"), ("book", "nafld", "pbc")):
+        outcome = run_notebook("toy", profile, **settings)
+        text = [c.source for c in nbformat.read(outcome.notebook, as_version=4).cells]
+        assert f"about {shown}" in text and f"about {hidden}" not in text
+
+
+def test_an_only_if_tag_on_a_code_cell_is_refused(toy):
+    nb = nbformat.read(toy["notebooks_dir"] / "toy.ipynb", as_version=4)
+    nb.cells[1].metadata["tags"] = ["only-if-factor-2"]
+    nbformat.write(nb, toy["notebooks_dir"] / "toy.ipynb")
+    with pytest.raises(NotebookError, match="only Markdown cells"):
+        run_notebook("toy", "quick", **toy)
+    assert not (toy["output_dir"] / "toy.ipynb").exists()

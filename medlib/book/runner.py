@@ -39,6 +39,7 @@ from medlib.book.paths import (
     REPO_ROOT,
     RESULTS_DIR,
 )
+from medlib.book.reproduce import present_reproduce_box
 from medlib.book.results import (
     CHAPTER_ENV,
     PUBLISHED_DIR_ENV,
@@ -182,6 +183,39 @@ def _clean_metadata(notebook_path: Path, source: Path, published: Path) -> None:
     nbformat.write(nb, notebook_path)
 
 
+ONLY_IF_TAG = re.compile(r"^only-if-(\w+?)-(\w+)$")
+
+
+def keep_cells_for(notebook_path: Path, values: dict) -> None:
+    """Drop the Markdown cells written for another parameter value.
+
+    One source notebook may serve several chapters (``progression`` publishes one per
+    cohort); a Markdown cell tagged ``only-if-<parameter>-<value>`` (for example
+    ``only-if-cohort_name-pbc``) is kept only on the page whose run has that value, so each
+    page's prose follows its own numbers. Code cells may not carry the tag: every page runs
+    the same code, and nbval re-runs what is published.
+    """
+    nb = nbformat.read(notebook_path, as_version=4)
+    kept = []
+    for cell in nb.cells:
+        conditions = [m.groups() for t in cell.metadata.get("tags", [])
+                      if (m := ONLY_IF_TAG.match(t))]
+        if conditions and cell.cell_type != "markdown":
+            raise NotebookError(
+                f"{_relative(notebook_path)}: only Markdown cells may be tagged "
+                f"only-if-<parameter>-<value>; remove the tag from this code cell:\n"
+                f"{cell.source[:200]}")
+        for name, value in conditions:
+            if name not in values:
+                raise NotebookError(
+                    f"{_relative(notebook_path)}: a cell is tagged only-if-{name}-{value}, "
+                    f"but this run has no parameter {name!r}; fix the tag")
+        if all(str(values[name]) == value for name, value in conditions):
+            kept.append(cell)
+    nb.cells = kept
+    nbformat.write(nb, notebook_path)
+
+
 _PARAMETER_LINE = re.compile(r"^(\w+)\s*:\s*\w+\s*=\s*(.+?)\s*(?:#\s*(.*))?$")
 PARAMETERS_TABLE_TAG = "parameters-table"
 
@@ -296,7 +330,9 @@ def run_notebook(
         published_nb = output_dir / f"{name}.ipynb"
         _finish_results(staging / f"{name}.json", name, profile, params, runtime, run.run_id)
         _clean_metadata(staged_nb, source, published_nb)
+        keep_cells_for(staged_nb, params)
         present_parameters(staged_nb, params, profile)
+        present_reproduce_box(staged_nb, name, profile, runtime, notebooks_dir, params_file)
         for staged in sorted(staging.iterdir()):
             if staged != staged_nb:
                 os.replace(staged, results_dir / staged.name)
