@@ -79,8 +79,10 @@ def test_notebook_records_a_metric(name):
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_published_chapter_has_a_headline_metric(name):
+    """The findings page restates the chapters' numbers: it has metrics (CI checks it
+    shows the published values) but no headline of its own."""
     result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
-    assert result["metrics"] and result["headline"]
+    assert result["metrics"] and (result["headline"] or name == "findings")
 
 
 def test_no_function_is_defined_in_two_notebooks():

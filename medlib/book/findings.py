@@ -1,0 +1,224 @@
+"""What the book found, read from the chapters' results files (the ``findings`` page).
+
+The page that opens the book states each chapter's headline result beside what it should
+be compared with. Which numbers those are is declared here, once, in :data:`FINDINGS`;
+their values are read from ``book/results/`` when the page is executed, so the page can
+never disagree with the chapters. A comparator is either another number of the book (same
+data, same protocol) or a published number with its source, marked when it is not like
+for like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from medlib.book.params import load_profiles, requirements
+from medlib.book.paths import PARAMS_FILE, REPO_ROOT
+from medlib.book.results import INTERVAL_KINDS
+from medlib.data.published import MEDMNIST_V2, SOURCE
+
+TOC_FILE = REPO_ROOT / "_toc.yml"
+BEST_PAIR = "best_deep_vs_best_baseline"  # extras key of the progression chapters
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """A number to read a result against: a metric of a chapter, or a published value."""
+
+    label: str
+    chapter: str | None = None
+    metric: str | None = None
+    value: float | None = None
+    source: str = ""
+    like_for_like: bool = True
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One row of the findings table: a chapter's question and the number that answers it.
+
+    ``metric`` may name fields of the chapter's ``best_deep_vs_best_baseline`` extra in
+    braces (``"C Harrell::{best_deep}"``): the progression chapters choose their best
+    models from their own results.
+    """
+
+    chapter: str
+    question: str
+    label: str
+    metric: str
+    comparators: tuple[Comparator, ...] = field(default_factory=tuple)
+
+
+def _medmnist(model: str, column: int) -> Comparator:
+    rows = {name: (auc, acc) for name, auc, acc in MEDMNIST_V2["pneumoniamnist"]}
+    return Comparator(f"{model}, {SOURCE}", value=rows[model][column], source=SOURCE)
+
+
+FINDINGS: tuple[Finding, ...] = (
+    Finding("cnn_diagnosis", "Does the source's small CNN diagnose pneumonia from chest X-rays?",
+            "seed CNN, test AUROC", "test_AUROC",
+            (_medmnist("ResNet-18 (28 px)", 0),)),
+    Finding("cnn_beyond", "How far does a better training recipe take a small CNN?",
+            "improved CNN, test AUROC", "test_AUROC",
+            (Comparator("seed CNN, same protocol", "cnn_beyond", "seed_cnn_test_AUROC"),
+             _medmnist("Google AutoML Vision", 0))),
+    Finding("cnn_beyond", "…and its accuracy at the threshold chosen on validation?",
+            "improved CNN, test accuracy", "test_accuracy",
+            (_medmnist("ResNet-18 (28 px)", 1), _medmnist("Google AutoML Vision", 1))),
+    Finding("optimizers", "Does the optimiser matter for the same network?",
+            "seed CNN with the source's momentum SGD (corrected), test AUROC",
+            "test_AUROC::momentum (seed, corrected)",
+            (Comparator("Adam, same network and epochs", "optimizers", "test_AUROC::Adam"),
+             Comparator("plain SGD", "optimizers", "test_AUROC::SGD"))),
+    Finding("progression_pbc", "Do deep sequence models predict PBC progression better?",
+            "best deep model ({best_deep}), Harrell's C", "C Harrell::{best_deep}",
+            (Comparator("best classical model ({best_baseline})", "progression_pbc",
+                        "C Harrell::{best_baseline}"),)),
+    Finding("progression_nafld", "…and NAFLD progression?",
+            "best deep model ({best_deep}), Harrell's C", "C Harrell::{best_deep}",
+            (Comparator("best classical model ({best_baseline})", "progression_nafld",
+                        "C Harrell::{best_baseline}"),)),
+    Finding("interpretability", "Do attribution maps depend on what the model learned?",
+            "Grad-CAM maps before vs after randomising every weight, Spearman's ρ "
+            "(1 = unchanged)", "cascade_spearman_all_random::Grad-CAM",
+            (Comparator("Integrated Gradients, same test", "interpretability",
+                        "cascade_spearman_all_random::Integrated Gradients"),)),
+    Finding("robustness", "Does an imperceptible perturbation fool the model?",
+            "test AUROC under PGD, ε = 4/255, standard training",
+            "PGD AUROC eps 4/255::standard",
+            (Comparator("adversarially trained model, same attack", "robustness",
+                        "PGD AUROC eps 4/255::adversarially trained"),)),
+    Finding("labelling", "How many labels does the diagnosis need?",
+            "test AUROC with 10% of the training labels", "AUROC::10% of labels",
+            (Comparator("100% of the labels", "labelling", "AUROC::100% of labels"),)),
+    Finding("efficiency", "How small can the diagnostic model get?",
+            "pruned 90% + int8, test AUROC", "AUROC::pruned 90% + int8",
+            (Comparator("float32 original", "efficiency", "AUROC::improved CNN (float32)"),)),
+    Finding("efficiency", "…and how much smaller is it?",
+            "pruned 90% + int8, size (kB)", "size kB::pruned 90% + int8",
+            (Comparator("float32 original", "efficiency", "size kB::improved CNN (float32)"),)),
+    Finding("scaling", "Does data-parallel training use two cores?",
+            "2 processes × 1 thread, images per second", "images per second::2x1",
+            (Comparator("1 process × 1 thread", "scaling", "images per second::1x1"),)),
+)
+
+
+def resolved_metric(metric: str, result: dict) -> str:
+    """``metric`` with its ``{best_deep}``-style fields filled from ``result``'s extras."""
+    return metric.format(**result.get("extras", {}).get(BEST_PAIR, {}))
+
+
+def metric_entry(results: dict[str, dict], chapter: str, metric: str) -> dict:
+    """The results entry ``{value, low, high, interval}`` of ``metric`` in ``chapter``;
+    a KeyError that names the chapter and the metric if it is not published."""
+    if chapter not in results:
+        raise KeyError(f"{chapter}.json is not in the results folder; run: "
+                       f"python -m medlib.book run {chapter} --profile book")
+    resolved = resolved_metric(metric, results[chapter])
+    try:
+        return results[chapter]["metrics"][resolved]
+    except KeyError:
+        raise KeyError(f"{chapter} publishes no metric {resolved!r}; update "
+                       "medlib/book/findings.py to the chapter's metric ids") from None
+
+
+def format_number(value: float) -> str:
+    """Three decimals below 10, thousands separators and no decimals above."""
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:,.0f}"
+
+
+SHORT_INTERVAL_NAMES = {  # the page's opening paragraph says what each one is
+    "bootstrap_95": "95% CI",
+    "splits_2.5_97.5": "2.5–97.5th pct. over splits",
+    "seeds_min_max": "min–max over seeds",
+}
+
+
+def format_entry(entry: dict) -> str:
+    """``0.945 (95% CI 0.926–0.963)``, or the value alone when it has no interval."""
+    text = format_number(entry["value"])
+    if entry.get("low") is not None and entry.get("high") is not None:
+        text += (f" ({SHORT_INTERVAL_NAMES[entry['interval']]} {format_number(entry['low'])}–"
+                 f"{format_number(entry['high'])})")
+    return text
+
+
+def metric_text(results: dict[str, dict], chapter: str, metric: str) -> str:
+    """The formatted value and interval of ``metric`` in ``chapter`` (for glued prose)."""
+    return format_entry(metric_entry(results, chapter, metric))
+
+
+def comparator_text(results: dict[str, dict], finding: Finding, comparator: Comparator) -> str:
+    """One comparator as the table shows it: label, value (interval), source."""
+    if comparator.value is not None:
+        text = f"{comparator.label}: {format_number(comparator.value)}"
+        return text if comparator.like_for_like else text + " (not like for like)"
+    entry = metric_entry(results, comparator.chapter, comparator.metric)
+    label = comparator.label.format(
+        **results[comparator.chapter].get("extras", {}).get(BEST_PAIR, {}))
+    return f"{label}: {format_entry(entry)}"
+
+
+def findings_table(results: dict[str, dict],
+                   declared: tuple[Finding, ...] = FINDINGS) -> pd.DataFrame:
+    """Every finding with its value and comparators (columns chapter, question, result,
+    value, compared with); a chapter not in ``results`` is an error, not a gap."""
+    rows = []
+    for finding in declared:
+        extras = results.get(finding.chapter, {}).get("extras", {}).get(BEST_PAIR, {})
+        rows.append({
+            "chapter": finding.chapter,
+            "question": finding.question,
+            "result": finding.label.format(**extras),
+            "value": format_entry(metric_entry(results, finding.chapter, finding.metric)),
+            "compared with": "; ".join(comparator_text(results, finding, c)
+                                       for c in finding.comparators),
+        })
+    return pd.DataFrame(rows)
+
+
+def markdown_table(table: pd.DataFrame, link_column: str = "chapter") -> str:
+    """A MyST Markdown table of ``table`` whose ``link_column`` links to the chapters."""
+    columns = list(table.columns)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for _, row in table.iterrows():
+        cells = [f"{{doc}}`{row[c]} <{row[c]}>`" if c == link_column
+                 else str(row[c]).replace("|", "\\|") for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def toc_parts(toc_file: Path = TOC_FILE) -> dict[str, str]:
+    """Chapter name → the part of the book (the toc caption) it appears under."""
+    toc = yaml.safe_load(toc_file.read_text())
+    return {entry["file"].removeprefix("book/"): part["caption"]
+            for part in toc.get("parts", []) for entry in part.get("chapters", [])}
+
+
+def chapter_map(results: dict[str, dict], params_file: Path = PARAMS_FILE,
+                toc_file: Path = TOC_FILE) -> pd.DataFrame:
+    """Every executed chapter in book order: its part, the chapters whose files it loads,
+    and the runtime of its published run."""
+    parts = toc_parts(toc_file)
+    chapters = [c for c in parts if c in load_profiles(params_file) and c in results]
+    return pd.DataFrame([{
+        "chapter": name,
+        "part": parts[name],
+        "needs first": ", ".join(requirements(name, params_file)) or "—",
+        "runtime (s)": round(results[name]["runtime_s"]) if name in results else None,
+    } for name in chapters])
+
+
+def headline_frame(results: dict[str, dict]) -> pd.DataFrame:
+    """Every chapter's headline metrics (the README's table): chapter, metric, value with
+    its labelled interval."""
+    return pd.DataFrame([{"chapter": name, "metric": metric,
+                          "value (interval)": format_entry(result["metrics"][metric]),
+                          "interval": INTERVAL_KINDS.get(result["metrics"][metric]["interval"],
+                                                         "none")}
+                         for name, result in results.items()
+                         for metric in result.get("headline", [])])
