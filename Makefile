@@ -12,7 +12,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 REEXECUTED := _build/reexecuted
 
-.PHONY: install book notebooks html test lint unit notebooks-quick nbval verify build-check readme clean
+.PHONY: install book notebooks html test lint unit notebooks-quick nbval verify build-check browser-check readme clean
 
 install:
 	@if [ -f $(STAMP) ] && cat requirements.txt pyproject.toml | cmp -s - $(STAMP); then \
@@ -47,7 +47,7 @@ html: install
 readme: install
 	$(PY) -m medlib.book table --update README.md
 
-test: install lint unit notebooks-quick nbval verify build-check
+test: install lint unit notebooks-quick nbval verify build-check browser-check
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -73,6 +73,12 @@ verify:
 build-check:
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+# Every built page in headless Chromium with the network off: JavaScript errors, files or
+# images that do not load, untypeset math and broken internal links fail; a screenshot of
+# each page goes to _build/screenshots/.
+browser-check: install
+	$(PY) -m medlib.book browse _build/html --screenshots _build/screenshots
 
 clean:
 	rm -rf _build

@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="the published results (default: book/results)")
     verify.add_argument("--report", type=Path, metavar="FILE",
                         help="also write the full table (every number) to this file")
+    browse = commands.add_parser(
+        "browse", help="open every built page in headless Chromium, offline, and check it")
+    browse.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"),
+                        metavar="DIR", help="the built HTML (default: _build/html)")
+    browse.add_argument("--screenshots", type=Path, default=Path("_build/screenshots"),
+                        metavar="DIR", help="where a screenshot of each page goes")
     table = commands.add_parser("table", help="print the results table of book/results/*.json")
     table.add_argument("--update", type=Path, metavar="README",
                        help="rewrite the table between the markers of this file instead")
@@ -89,6 +95,17 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _browse(args: argparse.Namespace) -> int:
+    from medlib.book.browser import check_pages, format_reports
+
+    reports = check_pages(args.html_dir, args.screenshots)
+    print(format_reports(reports), end="")
+    failed = [r for r in reports if r.problems]
+    print(f"{len(reports)} pages opened offline in Chromium, {len(failed)} with problems; "
+          f"screenshots in {args.screenshots}")
+    return 1 if failed else 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     if not args.reexecuted.is_dir():
         raise ParameterError(f"{args.reexecuted} does not exist: re-execute the chapters "
@@ -111,13 +128,15 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "verify":
             return _verify(args)
+        if args.command == "browse":
+            return _browse(args)
         if args.update:
             changed = update_readme_table(args.update, RESULTS_DIR)
             print(f"{args.update}: results table {'updated' if changed else 'already current'}")
         else:
             print(results_table(RESULTS_DIR), end="")
         return 0
-    except (ParameterError, NotebookError, ToleranceError) as err:
+    except (ParameterError, NotebookError, ToleranceError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
