@@ -232,3 +232,18 @@ def test_an_only_if_tag_on_a_code_cell_is_refused(toy):
     with pytest.raises(NotebookError, match="only Markdown cells"):
         run_notebook("toy", "quick", **toy)
     assert not (toy["output_dir"] / "toy.ipynb").exists()
+
+
+def test_string_values_read_like_their_defaults_in_the_parameters_table(tmp_path):
+    notebooks = write_toy_notebook(tmp_path / "notebooks")
+    nb = nbformat.read(notebooks / "toy.ipynb", as_version=4)
+    nb.cells[0].source += '\ncohort: str = "pbc"  # which cohort'
+    nbformat.write(nb, notebooks / "toy.ipynb")
+    (notebooks / "params.yml").write_text(
+        "toy:\n  quick: {factor: 2, cohort: nafld}\n  book: {factor: 1}\n")
+    outcome = run_notebook("toy", "quick", notebooks_dir=notebooks,
+                           params_file=notebooks / "params.yml",
+                           output_dir=tmp_path / "book", progress=False)
+    table = next(c.source for c in nbformat.read(outcome.notebook, as_version=4).cells
+                 if "parameters-table" in c.metadata.get("tags", []))
+    assert '| `cohort` | `"nafld"` | `"pbc"` | which cohort |' in table

@@ -220,6 +220,12 @@ _PARAMETER_LINE = re.compile(r"^(\w+)\s*:\s*\w+\s*=\s*(.+?)\s*(?:#\s*(.*))?$")
 PARAMETERS_TABLE_TAG = "parameters-table"
 
 
+def _as_source(value: object) -> str:
+    """A parameter value written as the notebook's source writes it (strings in double
+    quotes), so that value and default read alike in the table."""
+    return json.dumps(value) if isinstance(value, str) else repr(value)
+
+
 def parameters_markdown(parameters_source: str, values: dict, profile: str) -> str:
     """A table of every parameter of the run: its value, the notebook's default and the
     comment that explains it, read from the source's ``parameters`` cell."""
@@ -231,7 +237,7 @@ def parameters_markdown(parameters_source: str, values: dict, profile: str) -> s
         if not match:
             continue
         name, default, comment = match.groups()
-        value = repr(values[name]) if name in values else default
+        value = _as_source(values[name]) if name in values else default
         meaning = (comment or "").replace("|", "\\|")
         lines.append(f"| `{name}` | `{value}` | `{default}` | {meaning} |")
     return "\n".join(lines)
