@@ -1,4 +1,4 @@
-"""Figures shared by the diagnosis chapters (seaborn on matplotlib).
+"""Figures shared by the chapters (seaborn on matplotlib).
 
 Each function draws one kind of figure onto new axes and returns the figure, so that a
 notebook shows it and a test can check it without a display.
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 
@@ -173,5 +174,41 @@ def attribution_grid(
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def learning_rate_heatmap(
+    grid: pd.DataFrame,
+    title: str,
+    colorbar_label: str = "log10(f - f*) after the run",
+    floor: float = 1e-16,
+    diverged_label: str = "div.",
+) -> Figure:
+    """Heat map of log10 of a positive quantity (suboptimality), one row per rule and one
+    column per learning rate (chapter ``optimizers``). Each cell is annotated with its
+    rounded log10; values below ``floor`` (round-off) are drawn at ``floor``. Infinite
+    cells, runs that diverged, are drawn light grey and labelled ``diverged_label``."""
+    values = grid.astype(float)
+    diverged = np.isinf(values.to_numpy())
+    log = np.log10(values.clip(lower=floor)).mask(diverged)
+    annotations = log.map(lambda v: "" if np.isnan(v) else f"{np.round(v) + 0.0:.0f}")  # no "-0"
+    fig, ax = plt.subplots(figsize=(11, 0.45 * len(values) + 0.8))
+    sns.heatmap(
+        log,
+        ax=ax,
+        cmap="viridis_r",
+        annot=annotations,
+        fmt="",
+        annot_kws={"fontsize": 7},
+        cbar_kws={"label": colorbar_label},
+    )
+    ax.grid(False)
+    for row, col in zip(*np.nonzero(diverged), strict=True):
+        ax.add_patch(Rectangle((col, row), 1, 1, facecolor="0.88", edgecolor="white"))
+        ax.text(
+            col + 0.5, row + 0.5, diverged_label, ha="center", va="center", fontsize=7, color="0.15"
+        )
+    ax.set(xlabel="learning rate", ylabel="", title=title)
     fig.tight_layout()
     return fig

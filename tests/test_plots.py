@@ -63,3 +63,16 @@ def test_attribution_grid_has_a_column_per_method_and_a_row_per_image():
     fig = plots.attribution_grid(images, maps, ["x", "y", "z"])
     assert len(fig.axes) == 3 * 3
     plt.close(fig)
+
+
+def test_learning_rate_heatmap_labels_every_diverged_cell():
+    grid = pd.DataFrame(
+        [[0.5, 1e-20, np.inf], [0.9, np.inf, np.inf]],
+        index=["GD", "Adam"],
+        columns=["1e-01", "1e+00", "1e+01"],
+    )
+    fig = plots.learning_rate_heatmap(grid, "title")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("div.") == 3
+    assert sorted(t for t in texts if t != "div.") == ["-16", "0", "0"]  # no "-0"
+    assert fig.axes[0].get_title() == "title"
