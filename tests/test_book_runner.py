@@ -247,3 +247,23 @@ def test_string_values_read_like_their_defaults_in_the_parameters_table(tmp_path
     table = next(c.source for c in nbformat.read(outcome.notebook, as_version=4).cells
                  if "parameters-table" in c.metadata.get("tags", []))
     assert '| `cohort` | `"nafld"` | `"pbc"` | which cohort |' in table
+
+
+def test_a_shared_source_s_figure_labels_are_made_unique_per_page(toy):
+    nb = nbformat.read(toy["notebooks_dir"] / "toy.ipynb", as_version=4)
+    figure = nbformat.v4.new_code_cell("1 + 1")
+    figure.metadata["mystnb"] = {"figure": {"name": "fig-toy-curve", "caption": "A curve."}}
+    nb.cells.insert(1, figure)
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        "See {numref}`fig-toy-curve` and {numref}`the curve <fig-toy-curve>`."))
+    nbformat.write(nb, toy["notebooks_dir"] / "toy.ipynb")
+    (toy["params_file"]).write_text(
+        "toy:\n  quick: {factor: 2}\n  book: {factor: 1}\n"
+        "toy_b:\n  notebook: toy\n  quick: {factor: 3}\n  book: {factor: 3}\n")
+    for name, prefix in (("toy", "fig-toy-"), ("toy_b", "fig-toy_b-")):
+        published = nbformat.read(run_notebook(name, "quick", **toy).notebook, as_version=4)
+        names = [c.metadata["mystnb"]["figure"]["name"] for c in published.cells
+                 if "mystnb" in c.metadata]
+        assert names == [f"{prefix}curve"]
+        assert f"See {{numref}}`{prefix}curve` and {{numref}}`the curve <{prefix}curve>`." in [
+            c.source for c in published.cells]

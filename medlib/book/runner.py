@@ -216,6 +216,27 @@ def keep_cells_for(notebook_path: Path, values: dict) -> None:
     nbformat.write(nb, notebook_path)
 
 
+def label_figures_for_page(notebook_path: Path, source_stem: str, name: str) -> None:
+    """Give a shared source's figures labels of their own on each page.
+
+    Sphinx labels are global: a source published as two pages would define each figure
+    label twice. On each page the prefix ``fig-<source>-`` becomes ``fig-<page>-``, in the
+    figure's ``mystnb.figure.name`` and in the Markdown references to it.
+    """
+    if source_stem == name:
+        return
+    old, new = f"fig-{source_stem}-", f"fig-{name}-"
+    reference = re.compile(r"(?<=[`<])" + re.escape(old))
+    nb = nbformat.read(notebook_path, as_version=4)
+    for cell in nb.cells:
+        figure = cell.metadata.get("mystnb", {}).get("figure", {})
+        if figure.get("name", "").startswith(old):
+            figure["name"] = new + figure["name"][len(old):]
+        if cell.cell_type == "markdown":
+            cell.source = reference.sub(new, cell.source)
+    nbformat.write(nb, notebook_path)
+
+
 _PARAMETER_LINE = re.compile(r"^(\w+)\s*:\s*\w+\s*=\s*(.+?)\s*(?:#\s*(.*))?$")
 PARAMETERS_TABLE_TAG = "parameters-table"
 
@@ -337,6 +358,7 @@ def run_notebook(
         _finish_results(staging / f"{name}.json", name, profile, params, runtime, run.run_id)
         _clean_metadata(staged_nb, source, published_nb)
         keep_cells_for(staged_nb, params)
+        label_figures_for_page(staged_nb, source.stem, name)
         present_parameters(staged_nb, params, profile)
         present_reproduce_box(staged_nb, name, profile, runtime, notebooks_dir, params_file)
         for staged in sorted(staging.iterdir()):
