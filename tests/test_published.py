@@ -1,6 +1,6 @@
 """The transcribed MedMNIST v2 rows are the ones DESIGN.md lists."""
 
-from medlib.data.published import published_pbc_c_index, published_results
+from medlib.data.published import published_pbc_benchmark, published_results
 
 
 def test_pneumoniamnist_rows_match_design():
@@ -16,8 +16,8 @@ def test_unknown_data_set_gives_an_empty_table_with_the_columns():
 
 
 def test_pbc_rows_are_the_aorsf_benchmark():
-    table = published_pbc_c_index()
-    assert list(table.columns) == ["model", "C-index", "setting"]
-    assert dict(zip(table["model"], table["C-index"], strict=True)) == {
+    table = published_pbc_benchmark()
+    assert list(table.columns) == ["model", "time-dependent C (Blanche 2013)", "setting"]
+    assert dict(zip(table["model"], table["time-dependent C (Blanche 2013)"], strict=True)) == {
         "oblique RSF": 0.908, "aorsf": 0.904, "RSF": 0.895, "penalised Cox": 0.886}
-    assert (table["setting"] == "survival::pbc, baseline covariates, Jaeger et al. 2024").all()
+    assert table["setting"].str.startswith("pbc_orsf (276 complete cases").all()
