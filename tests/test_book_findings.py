@@ -60,3 +60,12 @@ def test_chapter_map_follows_the_toc_and_the_requires_lists():
     assert chapter_map.loc["optimizers", "needs first"] == "cnn_diagnosis"
     assert chapter_map.loc["cnn_diagnosis", "needs first"] == "—"
     assert "findings" not in chapter_map.index
+
+
+def test_headline_frame_names_each_interval_in_full():
+    toy = {"alpha": {**TOY["alpha"], "headline": ["test_AUROC", "C Harrell::Cox"]}}
+    frame = findings.headline_frame(toy)
+    assert frame.loc[("alpha", "test_AUROC")].to_dict() == {
+        "value": "0.912", "interval": "0.900–0.925",
+        "what the interval is": "95% CI, bootstrap over test cases"}
+    assert frame.loc[("alpha", "C Harrell::Cox"), "interval"] == "—"

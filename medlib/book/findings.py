@@ -214,11 +214,15 @@ def chapter_map(results: dict[str, dict], params_file: Path = PARAMS_FILE,
 
 
 def headline_frame(results: dict[str, dict]) -> pd.DataFrame:
-    """Every chapter's headline metrics (the README's table): chapter, metric, value with
-    its labelled interval."""
-    return pd.DataFrame([{"chapter": name, "metric": metric,
-                          "value (interval)": format_entry(result["metrics"][metric]),
-                          "interval": INTERVAL_KINDS.get(result["metrics"][metric]["interval"],
-                                                         "none")}
-                         for name, result in results.items()
-                         for metric in result.get("headline", [])])
+    """Every chapter's headline metrics (the README's table), indexed by chapter and
+    metric: the value and its interval, named in full."""
+    rows = []
+    for name, result in results.items():
+        for metric in result.get("headline", []):
+            entry = result["metrics"][metric]
+            rows.append({"chapter": name, "metric": metric,
+                         "value": format_number(entry["value"]),
+                         "interval": "—" if entry.get("low") is None else
+                         f"{format_number(entry['low'])}–{format_number(entry['high'])}",
+                         "what the interval is": INTERVAL_KINDS.get(entry["interval"], "—")})
+    return pd.DataFrame(rows).set_index(["chapter", "metric"])
