@@ -8,13 +8,14 @@ against the runtime the runner recorded for the published run, not timed here.
 
 import ast
 import json
+import re
 
 import nbformat
 import pytest
 import yaml
 
 from medlib.book.params import notebook_names, source_notebook
-from medlib.book.paths import NOTEBOOKS_DIR, REPO_ROOT, RESULTS_DIR
+from medlib.book.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT, RESULTS_DIR
 
 CHAPTERS = notebook_names()
 NOTEBOOK_BUDGET_S = 5 * 60
@@ -100,3 +101,21 @@ def test_no_function_is_defined_in_two_notebooks():
                         "move it into medlib"
                     )
                     seen[node.name] = path.stem
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_figure_is_numbered_captioned_and_read_in_the_text(name):
+    """A figure no sentence refers to is a figure no one reads."""
+    nb = nbformat.read(BOOK_DIR / f"{name}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for cell in nb.cells:
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        if not images:
+            continue
+        figure = cell.metadata.get("mystnb", {}).get("figure", {})
+        assert len(images) == 1, f"{name}: one figure per cell, found {len(images)}"
+        assert figure.get("caption") and figure.get("name"), (
+            f"{name}: a figure without caption or name in a cell starting "
+            f"{cell.source[:60]!r}; set metadata mystnb.figure.caption and .name")
+        assert re.search(r"\{numref\}`[^`]*" + re.escape(figure["name"]) + ">?`", text), (
+            f"{name}: no {{numref}} reads figure {figure['name']}")
