@@ -24,7 +24,8 @@ def time_encoding(times: torch.Tensor, d_model: int, max_period: float = 20.0) -
     """Sinusoidal encoding of continuous visit times in years, ``(n, k) -> (n, k, d_model)``,
     with periods from about a month to ``max_period`` years."""
     half = d_model // 2
-    periods = torch.logspace(math.log10(1 / 12), math.log10(max_period), half, device=times.device)
+    periods = torch.logspace(math.log10(1 / 12), math.log10(max_period), half,
+                             device=times.device, dtype=times.dtype)
     angles = 2 * math.pi * times[..., None] / periods
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)
 
