@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 MEDLIB = Path(__file__).resolve().parents[1] / "medlib"
-LAYERS = ["data", "models", "metrics", "optim", "train", "survival", "trust", "efficiency",
+LAYERS = ["data", "models", "foundations", "metrics", "optim", "train", "survival", "trust",
+          "efficiency",
           "book"]
 
 
