@@ -20,6 +20,8 @@ def test_entries_are_formatted_with_their_interval_named():
     assert findings.metric_text(TOY, "alpha", "test_AUROC") == "0.912 (95% CI 0.900–0.925)"
     assert findings.metric_text(TOY, "alpha", "C Harrell::{best_baseline}") == "0.800"
     assert findings.format_number(1481.2) == "1,481"
+    assert findings.format_number(5.3e-15) == "5.3e-15"  # not "0.000", which would claim 0
+    assert findings.format_number(0.0) == "0.000"
 
 
 def test_best_model_fields_are_filled_from_the_chapter_s_own_choice():

@@ -18,7 +18,7 @@ import yaml
 
 from medlib.book.params import load_profiles, requirements
 from medlib.book.paths import PARAMS_FILE, REPO_ROOT
-from medlib.book.results import INTERVAL_KINDS
+from medlib.book.results import INTERVAL_KINDS, format_number
 from medlib.data.published import MEDMNIST_V2, SOURCE
 
 TOC_FILE = REPO_ROOT / "_toc.yml"
@@ -59,6 +59,10 @@ def _medmnist(model: str, column: int) -> Comparator:
 
 
 FINDINGS: tuple[Finding, ...] = (
+    Finding("foundations", "Do the book's layers compute the equations on the page?",
+            "largest error, NumPy equation vs Keras and torch layers (float64)",
+            "largest error of any equality",
+            (Comparator("equalities that pass", "foundations", "equalities that pass"),)),
     Finding("cnn_diagnosis", "Does the source's small CNN diagnose pneumonia from chest X-rays?",
             "seed CNN, test AUROC", "test_AUROC",
             (_medmnist("ResNet-18 (28 px)", 0),)),
@@ -124,11 +128,6 @@ def metric_entry(results: dict[str, dict], chapter: str, metric: str) -> dict:
     except KeyError:
         raise KeyError(f"{chapter} publishes no metric {resolved!r}; update "
                        "medlib/book/findings.py to the chapter's metric ids") from None
-
-
-def format_number(value: float) -> str:
-    """Three decimals below 10, thousands separators and no decimals above."""
-    return f"{value:.3f}" if abs(value) < 10 else f"{value:,.0f}"
 
 
 SHORT_INTERVAL_NAMES = {  # the page's opening paragraph says what each one is

@@ -229,12 +229,21 @@ def load_results(results_dir: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("[!_]*.json"))}
 
 
+def format_number(value: float) -> str:
+    """Three decimals below 10, thousands separators and no decimals above, and scientific
+    notation for a non-zero value under 0.001 (a float64 rounding error of 5e-15 printed as
+    0.000 would claim an exact zero)."""
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.1e}"
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:,.0f}"
+
+
 def format_metric(metric: dict) -> str:
     """``0.945 (95% CI, bootstrap over test cases: 0.926–0.963)``: value and labelled interval."""
-    text = f"{metric['value']:.3f}"
+    text = format_number(metric["value"])
     if metric.get("low") is not None and metric.get("high") is not None:
         text += (f" ({INTERVAL_KINDS[metric['interval']]}: "
-                 f"{metric['low']:.3f}–{metric['high']:.3f})")
+                 f"{format_number(metric['low'])}–{format_number(metric['high'])})")
     return text
 
 
