@@ -58,7 +58,7 @@ def test_every_declared_finding_is_published():
 def test_chapter_map_follows_the_toc_and_the_requires_lists():
     published = {n: r for n, r in load_results(RESULTS_DIR).items() if n != "findings"}
     chapter_map = findings.chapter_map(published).set_index("chapter")
-    assert list(chapter_map.index[:3]) == ["cnn_diagnosis", "cnn_beyond", "progression_pbc"]
+    assert list(chapter_map.index[:3]) == ["foundations", "cnn_diagnosis", "cnn_beyond"]
     assert chapter_map.loc["optimizers", "needs first"] == "cnn_diagnosis"
     assert chapter_map.loc["cnn_diagnosis", "needs first"] == "—"
     assert "findings" not in chapter_map.index
