@@ -54,13 +54,17 @@ def _torch(array: np.ndarray) -> torch.Tensor:
 @contextmanager
 def keras_float64() -> Iterator[None]:
     """Build Keras models in float64 (for models whose layers take no ``dtype``), then restore
-    the previous ``floatx`` even if building fails."""
-    previous = keras.config.floatx()
+    the previous ``floatx`` and dtype policy even if building fails. Setting ``floatx`` alone
+    is not enough: once any layer has been built, Keras has fixed its global dtype policy to
+    the float32 of that moment, and new layers follow the policy, not ``floatx``."""
+    previous_floatx, previous_policy = keras.config.floatx(), keras.config.dtype_policy()
     keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     try:
         yield
     finally:
-        keras.config.set_floatx(previous)
+        keras.config.set_floatx(previous_floatx)
+        keras.config.set_dtype_policy(previous_policy)
 
 
 @contextmanager
