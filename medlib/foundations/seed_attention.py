@@ -115,17 +115,13 @@ def wrong_width_error(n_features: int, seed: int = 0) -> str:
     return "runs"
 
 
-def source_attention_weights(module: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+def source_attention_weights(module: torch.nn.Module, x: torch.Tensor,
+                             scale_inputs: bool = True) -> torch.Tensor:
     """The attention weights inside the source's forward pass (it discards them), for input
     in the layout its ``MultiheadAttention`` expects, ``(visits, patients, features)``;
-    returned as ``(patients, queries, keys)``."""
-    h = module.linear1(x * module.scaling)
-    _, weights = module.multihead_attention(h, h, h)
-    return weights
-
-
-def _without_input_scaling(module: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
-    h = module.linear1(x)
+    returned as ``(patients, queries, keys)``. ``scale_inputs=False`` leaves out the source's
+    extra input scaling, to measure what that scaling does on the same weights."""
+    h = module.linear1(x * module.scaling if scale_inputs else x)
     _, weights = module.multihead_attention(h, h, h)
     return weights
 
@@ -184,7 +180,7 @@ def silent_bugs(seed: int, patients: int = 4, visits: int = 6, padded: int = 2,
         })
         seq_first = x.transpose(0, 1)
         source_weights = source_attention_weights(source, seq_first)
-        unscaled_weights = _without_input_scaling(source, seq_first)
+        unscaled_weights = source_attention_weights(source, seq_first, scale_inputs=False)
         rows.append({
             "bug": "scales the inputs by 1/sqrt(d_model) instead of the scores",
             "measured": "largest departure of an attention weight from uniform 1/visits "
