@@ -18,7 +18,7 @@ from torchmetrics.functional.classification import (
     multiclass_calibration_error,
 )
 
-from medlib.metrics.binary import bootstrap_ci
+from medlib.metrics.binary import batched_auroc, bootstrap_ci, with_batched_twin
 
 
 def _is_binary(scores: np.ndarray) -> bool:
@@ -50,13 +50,32 @@ def accuracy(y_true: np.ndarray, scores: np.ndarray, threshold: float = 0.5) -> 
     return float(accuracy_score(np.ravel(y_true), predicted_class(scores, threshold)))
 
 
+def batched_accuracy(y_2d: np.ndarray, scores_2d: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """:func:`accuracy` of every row of ``(B, n)`` binary labels and scores (its batched twin,
+    for bootstraps): the share of cases whose score >= ``threshold`` agrees with the label,
+    the scores compared in their own dtype as :func:`predicted_class` compares them."""
+    predicted = (np.asarray(scores_2d) >= threshold).astype(int)
+    return np.mean(np.asarray(y_2d) == predicted, axis=1)
+
+
+def _batched_auroc_only(y_2d: np.ndarray, scores_2d: np.ndarray) -> dict[str, np.ndarray]:
+    return {"AUROC": batched_auroc(y_2d, scores_2d)}
+
+
+@with_batched_twin(_batched_auroc_only)
+def auroc_only(y_true: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    """``{"AUROC": auroc(...)}``: the AUROC as a bootstrap ``metric_fn``, whose binary case the
+    bootstraps evaluate on all resamples at once."""
+    return {"AUROC": auroc(y_true, scores)}
+
+
 def auroc_with_ci(
     y_true: np.ndarray, scores: np.ndarray, n_bootstrap: int, seed: int
 ) -> pd.Series:
     """Binary AUROC with its 95% CI from a stratified bootstrap over the test cases:
     a Series with ``value``, ``ci_low`` and ``ci_high``
     (:func:`medlib.metrics.binary.bootstrap_ci` of :func:`auroc`)."""
-    table = bootstrap_ci(y_true, scores, lambda t, s: {"AUROC": auroc(t, s)}, n_bootstrap, seed)
+    table = bootstrap_ci(y_true, scores, auroc_only, n_bootstrap, seed)
     return table.loc["AUROC"]
 
 

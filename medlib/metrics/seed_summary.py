@@ -20,8 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from medlib.metrics.binary import METRIC_NAMES, binary_metrics
-from medlib.metrics.multiclass import auroc
+from medlib.metrics.binary import (
+    METRIC_NAMES,
+    batched_binary_metrics,
+    batched_operating_point,
+    binary_metrics,
+    with_batched_twin,
+)
+from medlib.metrics.multiclass import auroc_only
 from medlib.metrics.seeds import seed_mean_bootstrap
 
 OPERATING_POINT = ("accuracy", "sensitivity", "specificity", "PPV", "NPV")
@@ -41,6 +47,21 @@ class SeedSummary:
     per_seed: pd.DataFrame
 
 
+def _batched_metrics_at_both(
+    y_2d: np.ndarray, score_and_threshold: np.ndarray
+) -> dict[str, np.ndarray]:
+    # The batched twin of _metrics_at_both: (B, n, 2) resamples of its (n, 2) input. AUROC,
+    # AUPRC and Brier do not depend on the threshold, so only the operating point is redone.
+    scores = np.ascontiguousarray(score_and_threshold[:, :, 0])
+    threshold = float(score_and_threshold[0, 0, 1])
+    at_half = batched_operating_point(y_2d, scores, 0.5)
+    return {
+        **batched_binary_metrics(y_2d, scores, threshold),
+        **{f"{name}{AT_HALF}": at_half[name] for name in OPERATING_POINT},
+    }
+
+
+@with_batched_twin(_batched_metrics_at_both, score_ndim=2)
 def _metrics_at_both(y_true: np.ndarray, score_and_threshold: np.ndarray) -> dict[str, float]:
     # Column 0: one seed's scores; column 1: that seed's threshold, repeated in every row, so
     # that a bootstrap resample of the rows keeps each seed's threshold with its scores.
@@ -102,10 +123,6 @@ def summary_view(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     )
 
 
-def _auroc_only(y_true: np.ndarray, scores: np.ndarray) -> dict[str, float]:
-    return {"AUROC": auroc(y_true, scores)}
-
-
 def seed_mean_auroc(
     y_true: np.ndarray, scores_by_seed: Sequence[np.ndarray], n_resamples: int = 2000, seed: int = 0
 ) -> pd.Series:
@@ -114,6 +131,6 @@ def seed_mean_auroc(
     scores on the same stratified resample): :func:`~medlib.metrics.seeds.seed_mean_bootstrap`
     of the AUROC alone. For one seed the CI is that of
     :func:`~medlib.metrics.multiclass.auroc_with_ci`."""
-    return seed_mean_bootstrap(y_true, list(scores_by_seed), _auroc_only, n_resamples, seed).loc[
+    return seed_mean_bootstrap(y_true, list(scores_by_seed), auroc_only, n_resamples, seed).loc[
         "AUROC"
     ]
