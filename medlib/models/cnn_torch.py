@@ -96,6 +96,10 @@ class ImprovedCNN(nn.Module):
             x = block(x)
         return x
 
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The globally pooled last feature map ``(n, c)``: what the head reads, and what
+        self-supervised pretraining and a linear probe work on (chapter ``pretraining``)."""
+        return self.features(x).mean(dim=(2, 3))
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        pooled = self.features(x).mean(dim=(2, 3))
-        return self.head(self.dropout(pooled))
+        return self.head(self.dropout(self.embed(x)))
