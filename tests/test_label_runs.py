@@ -75,3 +75,24 @@ def test_runs_are_repeatable_and_published_by_column():
     assert val["run a"].isna().all() and val["run c"].notna().all()
     assert runs.n_runs == 2
     assert runs.train_probabilities(model, np.array([0, 1])).shape == (2,)
+
+
+def test_another_network_and_a_starting_point_can_be_given(monkeypatch):
+    """Chapter ``pretraining`` trains the improved CNN this way, from a random start and
+    from a pretrained encoder: ``build`` makes the network, ``start`` sets its weights."""
+    from medlib.models.cnn_torch import ImprovedCNN
+
+    x, y = _splits()
+    trained = {}
+    monkeypatch.setattr(label_runs, "fit_classifier",
+                        lambda model, *args, **kwargs: trained.setdefault("model", model))
+    started = []
+
+    def start(model):
+        started.append(model)
+        return model
+
+    runs = LabelRuns(x, y, epochs=1, min_images_per_epoch=8,
+                     build=lambda channels: ImprovedCNN(channels, 1, (2, 2, 2)))
+    model = runs.train(np.arange(4), y["train"][:4], seed=0, start=start)
+    assert isinstance(model, ImprovedCNN) and started == [model] and trained["model"] is model

@@ -28,7 +28,8 @@ from medlib.trust.labels import repeat_to_minimum
 
 
 class LabelRuns:
-    """Trains and scores the tanh CNN on chosen training rows with chosen labels.
+    """Trains and scores the tanh CNN (or the network ``build`` makes) on chosen training
+    rows with chosen labels.
 
     ``x`` and ``y`` hold the official splits (torch inputs and integer labels, as
     :func:`medlib.data.splits.load_image_splits` gives them). ``reseed(seed)`` is called
@@ -43,20 +44,30 @@ class LabelRuns:
         epochs: int,
         min_images_per_epoch: int,
         reseed: Callable[[int], object] = torch.manual_seed,
+        build: Callable[[int], torch.nn.Module] | None = None,
     ) -> None:
         self.x, self.y = x, y
         self.epochs, self.min_images_per_epoch = epochs, min_images_per_epoch
         self.reseed = reseed
+        #: the network, from the number of input channels; the tanh CNN unless given (chapter
+        #: ``pretraining`` trains the improved CNN the same way)
+        self.build = build or (lambda channels: TanhCNN(channels, 1))
         self.n_runs = 0
         #: published probabilities: column name -> split -> one probability per image
         self.columns: dict[str, dict[str, np.ndarray]] = {}
 
     def train(
-        self, rows: np.ndarray, labels: np.ndarray, seed: int, gce_q: float = 0.0
-    ) -> TanhCNN:
-        """The tanh CNN trained on training images ``rows`` with ``labels`` (one per row,
+        self,
+        rows: np.ndarray,
+        labels: np.ndarray,
+        seed: int,
+        gce_q: float = 0.0,
+        start: Callable[[torch.nn.Module], torch.nn.Module] | None = None,
+    ) -> torch.nn.Module:
+        """The network trained on training images ``rows`` with ``labels`` (one per row,
         possibly noisy), with the generalised cross-entropy of exponent ``gce_q`` (0:
-        cross-entropy); the last epoch is kept."""
+        cross-entropy); the last epoch is kept. ``start``, if given, sets the freshly built
+        network's starting weights (fine-tuning from a pretrained encoder)."""
         rows, labels = np.asarray(rows), np.asarray(labels)
         if len(rows) != len(labels):
             raise ValueError(f"{len(labels)} labels for {len(rows)} training rows")
@@ -64,7 +75,10 @@ class LabelRuns:
         self.reseed(seed)
         repeated = repeat_to_minimum(np.arange(len(rows)), self.min_images_per_epoch, seed)
         x_train = self.x["train"]
-        model = TanhCNN(x_train.shape[1], 1).to(memory_format=torch.channels_last)
+        model = self.build(x_train.shape[1])
+        if start is not None:
+            model = start(model)
+        model = model.to(memory_format=torch.channels_last)
         recipe = TrainRecipe(self.epochs, class_weighting=True, gce_q=gce_q)
         fit_classifier(model, x_train[rows[repeated]], labels[repeated], self.x["val"],
                        self.y["val"], 2, recipe, seed, keep_best=False)
