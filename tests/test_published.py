@@ -21,3 +21,14 @@ def test_pbc_rows_are_the_aorsf_benchmark():
     assert dict(zip(table["model"], table["time-dependent C (Blanche 2013)"], strict=True)) == {
         "oblique RSF": 0.908, "aorsf": 0.904, "RSF": 0.895, "penalised Cox": 0.886}
     assert table["setting"].str.startswith("pbc_orsf (276 complete cases").all()
+
+
+def test_medmnist_plus_rows_match_design():
+    from medlib.data.published import medmnist_plus_results
+
+    table = medmnist_plus_results("pneumoniamnist").set_index("model")
+    assert [tuple(r) for r in table[["test AUROC", "test accuracy"]].to_numpy()] == [
+        (0.970, 0.848), (0.959, 0.851), (0.989, 0.916)]
+    assert table["source"].eq("Doerrich et al. 2025").all()
+    assert table["like for like?"].str.contains("pretrained on ImageNet").all()
+    assert medmnist_plus_results("bloodmnist").empty
