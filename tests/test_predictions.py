@@ -324,6 +324,48 @@ def check_interpretability(result: dict, predictions: pd.DataFrame) -> list[Comp
     ]
 
 
+def check_large_models(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
+    """Mean over seeds of the test AUROC of every size (``score_<model>_seed<k>``, spaces as
+    underscores), and each seed's error in ``per_seed_errors``."""
+    out = []
+    for name, metric in result["metrics"].items():
+        model = name.split("::", 1)[1]
+        columns = _seed_columns(predictions, "score_" + model.replace(" ", "_"))
+        out.append(compared(f"metrics::{name}", metric["value"],
+                            mean_of([auroc(*scored_rows(predictions, c)) for c in columns])))
+    for row in result["extras"].get("per_seed_errors", []):
+        column = f"score_{row['model'].replace(' ', '_')}_seed{row['seed']}"
+        value, margin = auroc(*scored_rows(predictions, column))
+        out.append(compared(f"per_seed_errors/{row['model']}/{row['seed']}", row["error"],
+                            (1 - value, margin)))
+    return out
+
+
+def check_pretraining(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
+    """Every supervised run and probe (``label_runs``: its column), the mean over seeds of
+    each arm and share, and the ensemble chosen on validation (``score_best_ensemble_run<k>``:
+    its test AUROC and accuracy at 0.5, mean over runs)."""
+    out, by_arm = [], {}
+    for row in result["extras"].get("label_runs", []):
+        value = auroc(*scored_rows(predictions, row["predictions_column"]))
+        out.append(compared(f"label_runs/{row['predictions_column']}", row["test AUROC"], value))
+        by_arm.setdefault((row["arm"], row["share"]), []).append(value)
+    for name, metric in result["metrics"].items():
+        parts = name.split("::")
+        if parts[0] == "test AUROC":
+            share = float(parts[2].split("%")[0]) / 100
+            runs = next(v for (arm, s), v in by_arm.items()
+                        if arm == parts[1] and abs(s - share) < 1e-9)
+            out.append(compared(f"metrics::{name}", metric["value"], mean_of(runs)))
+    ensemble = [c for c in predictions if re.fullmatch(r"score_best_ensemble_run\d+", c)]
+    for metric, fn in (("AUROC", auroc), ("accuracy", accuracy_at)):
+        name = f"best test {metric}"
+        if name in result["metrics"]:
+            out.append(compared(f"metrics::{name}", result["metrics"][name]["value"],
+                                mean_of([fn(*scored_rows(predictions, c)) for c in ensemble])))
+    return out
+
+
 CHECKS: dict[str, Callable[[dict, pd.DataFrame], list[Comparison]]] = {
     "cnn_beyond": check_cnn_beyond,
     "optimizers": check_optimizers,
@@ -333,6 +375,8 @@ CHECKS: dict[str, Callable[[dict, pd.DataFrame], list[Comparison]]] = {
     "labelling": check_labelling,
     "robustness": check_robustness,
     "interpretability": check_interpretability,
+    "large_models": check_large_models,
+    "pretraining": check_pretraining,
 }
 
 

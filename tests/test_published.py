@@ -32,3 +32,11 @@ def test_medmnist_plus_rows_match_design():
     assert table["source"].eq("Doerrich et al. 2025").all()
     assert table["like for like?"].str.contains("pretrained on ImageNet").all()
     assert medmnist_plus_results("bloodmnist").empty
+
+
+def test_anchor_rows_say_how_each_differs():
+    from medlib.data.published import anchor_rows
+
+    table = anchor_rows("pneumoniamnist")
+    assert len(table) == 7 and table["like for like?"].notna().all()
+    assert table.iloc[-1]["model"].startswith("DINO ViT-B/16")

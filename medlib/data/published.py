@@ -96,3 +96,12 @@ def medmnist_plus_results(dataset: str) -> pd.DataFrame:
     ]
     return pd.DataFrame(rows, columns=["model", "source", "test AUROC", "test accuracy",
                                        "like for like?"])
+
+
+def anchor_rows(dataset: str) -> pd.DataFrame:
+    """Every published row for ``dataset`` (MedMNIST v2, then MedMNIST+), with a
+    ``like for like?`` column that says how each differs from a 28-pixel model trained on
+    the official training split (chapter ``pretraining``)."""
+    v2 = published_results(dataset).assign(**{
+        "like for like?": "same test split and metrics; trained by the authors"})
+    return pd.concat([v2, medmnist_plus_results(dataset)], ignore_index=True)
