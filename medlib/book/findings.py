@@ -19,7 +19,7 @@ import yaml
 from medlib.book.params import load_profiles, requirements
 from medlib.book.paths import PARAMS_FILE, REPO_ROOT
 from medlib.book.results import INTERVAL_KINDS, format_number
-from medlib.data.published import MEDMNIST_V2, SOURCE
+from medlib.data.published import MEDMNIST_PLUS, MEDMNIST_V2, PLUS_SOURCE, SOURCE
 
 TOC_FILE = REPO_ROOT / "_toc.yml"
 BEST_PAIR = "best_deep_vs_best_baseline"  # extras key of the progression chapters
@@ -58,6 +58,12 @@ def _medmnist(model: str, column: int) -> Comparator:
     return Comparator(f"{model}, {SOURCE}", value=rows[model][column], source=SOURCE)
 
 
+def _medmnist_plus(model: str, column: int) -> Comparator:
+    rows = {name: (auc, acc) for name, auc, acc, _ in MEDMNIST_PLUS["pneumoniamnist"]}
+    return Comparator(f"{model}, {PLUS_SOURCE}", value=rows[model][column], source=PLUS_SOURCE,
+                      like_for_like="224" not in model)
+
+
 FINDINGS: tuple[Finding, ...] = (
     Finding("foundations", "Do the book's layers compute the equations on the page?",
             "largest error, NumPy equation vs Keras and torch layers (float64)",
@@ -73,6 +79,21 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("cnn_beyond", "…and its accuracy at the threshold chosen on validation?",
             "improved CNN, test accuracy", "test_accuracy",
             (_medmnist("ResNet-18 (28 px)", 1), _medmnist("Google AutoML Vision", 1))),
+    Finding("large_models", "Does a bigger network diagnose better, on the same budget?",
+            "largest CNN of the ladder (width 32), test AUROC", "test AUROC::CNN w32",
+            (Comparator("CNN of width 8, 16× fewer weights, same recipe", "large_models",
+                        "test AUROC::CNN w8"),
+             Comparator("largest vision transformer, same recipe", "large_models",
+                        "test AUROC::ViT d128 L3"))),
+    Finding("pretraining", "Does pretraining without labels help when labels are few?",
+            "fine-tuned after contrastive pretraining, 1% of the labels, test AUROC",
+            "test AUROC::fine-tuned::1% of labels",
+            (Comparator("same network from scratch, same labels", "pretraining",
+                        "test AUROC::from scratch::1% of labels"),)),
+    Finding("pretraining", "How far do the book's models go together?",
+            "ensemble chosen on validation, test AUROC", "best test AUROC",
+            (_medmnist("Google AutoML Vision", 0),
+             _medmnist_plus("DINO ViT-B/16, linear probe (224 px)", 0))),
     Finding("optimizers", "Does the optimiser matter for the same network?",
             "seed CNN with the source's momentum SGD (corrected), test AUROC",
             "test_AUROC::momentum (seed, corrected)",
