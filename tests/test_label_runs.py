@@ -30,9 +30,10 @@ def test_train_repeats_the_chosen_rows_with_their_labels(monkeypatch):
     x, y = _splits()
     seen = {}
 
-    def fake_fit(model, x_train, y_train, x_val, y_val, n_classes, recipe, seed, keep_best):
+    def fake_fit(model, x_train, y_train, x_val, y_val, n_classes, recipe, seed, keep_best,
+                 device):
         seen.update(x_train=x_train, y_train=np.asarray(y_train), recipe=recipe, seed=seed,
-                    keep_best=keep_best, n_classes=n_classes)
+                    keep_best=keep_best, n_classes=n_classes, device=device)
 
     monkeypatch.setattr(label_runs, "fit_classifier", fake_fit)
     reseeded = []
@@ -48,6 +49,7 @@ def test_train_repeats_the_chosen_rows_with_their_labels(monkeypatch):
     assert (seen["recipe"].epochs, seen["recipe"].gce_q, seen["recipe"].class_weighting) == (
         3, 0.5, True)
     assert seen["keep_best"] is False and seen["seed"] == 9 and seen["n_classes"] == 2
+    assert seen["device"] == runs.device  # training_device(): the CPU here
     assert reseeded == [9] and runs.n_runs == 1
     with pytest.raises(ValueError, match="2 labels for 3 training rows"):
         runs.train(rows, labels[:2], seed=9)

@@ -25,6 +25,7 @@ from torch import nn
 from torch.nn import functional
 
 from medlib.data.augment import RandomAffineContrast
+from medlib.train.device import training_device
 from medlib.train.torch_loop import train_epochs
 
 #: Views for contrastive pretraining: stronger than the supervised recipe's augmentation
@@ -101,20 +102,26 @@ def embed_dim_of(encoder: nn.Module, image_shape: tuple[int, ...]) -> int:
 
 
 def pretrain_contrastive(
-    encoder: nn.Module, images: torch.Tensor, recipe: PretrainRecipe, seed: int
+    encoder: nn.Module,
+    images: torch.Tensor,
+    recipe: PretrainRecipe,
+    seed: int,
+    device: torch.device | str | None = None,
 ) -> PretrainResult:
     """Train ``encoder`` in place with NT-Xent on ``images`` ``(n, c, h, w)`` (never labels,
     never test images: the caller decides which images those are). Batches and views are
     drawn from a generator seeded with ``seed``; the last, incomplete batch is dropped (a
-    contrastive batch of one has no negatives)."""
+    contrastive batch of one has no negatives). Views are drawn on the CPU and trained on
+    ``device`` (default: a GPU when present); the encoder comes back on the CPU."""
     if len(images) < 2 * recipe.batch_size:
         raise ValueError(
             f"{len(images)} images give fewer than two batches of {recipe.batch_size}: "
             "lower batch_size or pretrain on more images"
         )
+    device = training_device() if device is None else device
     generator = torch.Generator().manual_seed(seed)
     model = ContrastiveModel(encoder, embed_dim_of(encoder, tuple(images.shape[1:])),
-                             recipe.projection_dim)
+                             recipe.projection_dim).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate,
                                   weight_decay=recipe.weight_decay)
     steps_per_epoch = len(images) // recipe.batch_size
@@ -127,13 +134,15 @@ def pretrain_contrastive(
         order = torch.randperm(len(images), generator=generator)
         for step in range(steps_per_epoch):
             batch = images[order[step * recipe.batch_size : (step + 1) * recipe.batch_size]]
-            yield recipe.views(batch, generator), recipe.views(batch, generator)
+            yield (recipe.views(batch, generator).to(device),
+                   recipe.views(batch, generator).to(device))
 
     def loss(view1: torch.Tensor, view2: torch.Tensor) -> torch.Tensor:
         return nt_xent_loss(model(view1), model(view2), recipe.temperature)
 
     start = time.perf_counter()
     records = train_epochs(model, optimizer, recipe.epochs, batches, loss, scheduler=scheduler)
+    model.to("cpu")
     encoder.eval()
     return PretrainResult(
         history=pd.DataFrame([{"epoch": r.epoch, "loss": r.loss, "seconds": r.seconds}

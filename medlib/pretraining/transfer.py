@@ -16,6 +16,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
+from medlib.train.device import device_of
+
 
 def initialise_from(classifier: nn.Module, encoder: nn.Module) -> nn.Module:
     """Copy every weight of ``encoder`` into ``classifier`` (same architecture) except the
@@ -34,7 +36,9 @@ def initialise_from(classifier: nn.Module, encoder: nn.Module) -> nn.Module:
 def embeddings(encoder: nn.Module, images: torch.Tensor, batch_size: int = 512) -> np.ndarray:
     """``encoder.embed`` of ``images`` in inference mode, as a float64 array ``(n, d)``."""
     encoder.eval()
-    parts = [encoder.embed(images[i : i + batch_size]) for i in range(0, len(images), batch_size)]
+    device = device_of(encoder)
+    parts = [encoder.embed(images[i : i + batch_size].to(device)).cpu()
+             for i in range(0, len(images), batch_size)]
     return torch.cat(parts).double().numpy()
 
 

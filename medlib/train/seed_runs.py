@@ -20,6 +20,7 @@ import torch
 
 from medlib.metrics.seeds import seed_mean_bootstrap
 from medlib.train.calibration import fit_temperature
+from medlib.train.device import training_device
 from medlib.train.torch_loop import (
     FitResult,
     TrainRecipe,
@@ -162,6 +163,7 @@ def train_variants(
     y: Mapping[str, np.ndarray],
     n_classes: int,
     reseed: Callable[[int], None],
+    device: torch.device | str | None = None,
 ) -> SeedRuns:
     """Train every variant with each of its seeds, in order, and take its logits.
 
@@ -170,14 +172,17 @@ def train_variants(
     channels-last and trained by :func:`~medlib.train.torch_loop.fit_classifier` with the
     same seed, keeping its best-validation epoch. A post-hoc variant's logits are taken for
     every test-time-augmentation view (view 0 plain, the mean augmented), the others' plainly.
+    Training runs on ``device`` (default :func:`~medlib.train.device.training_device`: a GPU
+    when present); the trained networks come back on the CPU.
     """
+    device = training_device() if device is None else device
     runs = []
     for variant in variants:
         for seed in variant.seeds:
             reseed(seed)
             model = variant.build().to(memory_format=torch.channels_last)
             fit = fit_classifier(model, x["train"], y["train"], x["val"], y["val"], n_classes,
-                                 variant.recipe, seed=seed)
+                                 variant.recipe, seed=seed, device=device)
             logits = {}
             for split in SCORED_SPLITS:
                 if not variant.post_hoc:

@@ -30,6 +30,7 @@ from torch.nn import functional
 from medlib.data.augment import TTA_VIEWS, RandomAffineContrast, tta_view
 from medlib.metrics.multiclass import auroc
 from medlib.optim.schedules import StepDecay
+from medlib.train.device import device_of
 from medlib.train.selection import BestEpoch
 
 
@@ -139,10 +140,10 @@ def predict_view_logits(
     """Logits of every view in :data:`TTA_VIEWS`, in inference mode: ``(views, n, k)``;
     view 0 is the plain prediction, the mean over views the test-time-augmented one."""
     model.eval()
-    out = []
+    device, out = device_of(model), []
     for start in range(0, len(x), batch_size):
         batch = x[start : start + batch_size]
-        out.append(torch.stack([model(tta_view(batch, v)) for v in TTA_VIEWS]))
+        out.append(torch.stack([model(tta_view(batch, v).to(device)).cpu() for v in TTA_VIEWS]))
     return torch.cat(out, dim=1).numpy()
 
 
@@ -154,8 +155,10 @@ def predict_logits(
     if tta:
         return predict_view_logits(model, x, batch_size).mean(axis=0)
     model.eval()
+    device = device_of(model)
     return torch.cat(
-        [model(x[start : start + batch_size]) for start in range(0, len(x), batch_size)]
+        [model(x[start : start + batch_size].to(device)).cpu()
+         for start in range(0, len(x), batch_size)]
     ).numpy()
 
 
@@ -266,6 +269,7 @@ def fit_classifier(
     keep_best: bool = True,
     perturb: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
     loss_fn: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    device: torch.device | str = "cpu",
 ) -> FitResult:
     """Train ``model`` in place with AdamW and ``recipe`` (through :func:`train_epochs`);
     keep the best-validation epoch.
@@ -277,10 +281,16 @@ def fit_classifier(
     ``perturb(model, batch, labels)``, if given, replaces each (augmented) batch before the
     step: adversarial training (chapter ``robustness``). ``loss_fn(logits, batch, labels)``,
     if given, replaces the recipe's loss: knowledge distillation (chapter ``efficiency``).
+    The network trains on ``device`` (batches are drawn and augmented on the CPU, then moved
+    there; :func:`medlib.train.device.training_device` picks a GPU when present) and is
+    handed back on the CPU.
     """
     generator = torch.Generator().manual_seed(seed)
+    model.to(device)
     labels = torch.from_numpy(np.asarray(y_train, dtype=np.int64))
     weights = class_weights(labels.numpy(), n_classes) if recipe.class_weighting else None
+    if weights is not None:
+        weights = weights.to(device)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay
     )
@@ -294,9 +304,10 @@ def fit_classifier(
             batch = x_train[index]
             if recipe.augmentation is not None:
                 batch = recipe.augmentation(batch, generator)
+            batch, batch_labels = batch.to(device), labels[index].to(device)
             if perturb is not None:
-                batch = perturb(model, batch, labels[index])
-            yield batch, labels[index]
+                batch = perturb(model, batch, batch_labels)
+            yield batch, batch_labels
 
     def loss(batch: torch.Tensor, batch_labels: torch.Tensor) -> torch.Tensor:
         if loss_fn is not None:
@@ -317,6 +328,7 @@ def fit_classifier(
         selection=selection,
         keep_last=not keep_best,
     )
+    model.to("cpu")
     train_seconds = sum(r.seconds for r in records)
     return FitResult(
         history=pd.DataFrame(

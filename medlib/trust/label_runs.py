@@ -23,6 +23,7 @@ import torch
 from medlib.metrics.binary import youden_threshold
 from medlib.metrics.multiclass import accuracy, auroc
 from medlib.models.tanh_cnn import TanhCNN
+from medlib.train.device import training_device
 from medlib.train.torch_loop import TrainRecipe, fit_classifier, predict_logits, probabilities
 from medlib.trust.labels import repeat_to_minimum
 
@@ -45,6 +46,7 @@ class LabelRuns:
         min_images_per_epoch: int,
         reseed: Callable[[int], object] = torch.manual_seed,
         build: Callable[[int], torch.nn.Module] | None = None,
+        device: torch.device | str | None = None,
     ) -> None:
         self.x, self.y = x, y
         self.epochs, self.min_images_per_epoch = epochs, min_images_per_epoch
@@ -52,6 +54,8 @@ class LabelRuns:
         #: the network, from the number of input channels; the tanh CNN unless given (chapter
         #: ``pretraining`` trains the improved CNN the same way)
         self.build = build or (lambda channels: TanhCNN(channels, 1))
+        #: where the runs train (a GPU when present, unless given); networks come back on the CPU
+        self.device = training_device() if device is None else device
         self.n_runs = 0
         #: published probabilities: column name -> split -> one probability per image
         self.columns: dict[str, dict[str, np.ndarray]] = {}
@@ -81,7 +85,7 @@ class LabelRuns:
         model = model.to(memory_format=torch.channels_last)
         recipe = TrainRecipe(self.epochs, class_weighting=True, gce_q=gce_q)
         fit_classifier(model, x_train[rows[repeated]], labels[repeated], self.x["val"],
-                       self.y["val"], 2, recipe, seed, keep_best=False)
+                       self.y["val"], 2, recipe, seed, keep_best=False, device=self.device)
         return model
 
     def probabilities(self, model: torch.nn.Module, split: str) -> np.ndarray:
