@@ -99,3 +99,25 @@ def test_network_survival_is_monotone_and_reproducible(pbc):
     curves = a.survival(x, times)
     assert np.array_equal(curves, b.survival(x, times))
     assert (np.diff(curves, axis=1) <= 1e-12).all() and (curves <= 1).all()
+
+
+def test_partial_likelihood_equals_statsmodels_with_ties():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    from medlib.treatment.learners import partial_log_likelihood
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    time = np.round(rng.exponential(size=200), 1)  # many ties
+    event = rng.random(200) < 0.7
+    beta = np.array([0.3, -0.2, 0.5])
+    reference = PHReg(time, x, status=event.astype(float), ties="breslow").loglike(beta)
+    assert partial_log_likelihood(x @ beta, time, event) == pytest.approx(reference, abs=1e-9)
+
+
+def test_cox_penalty_is_chosen_among_the_grid(pbc):
+    x = np.nan_to_num(pbc.covariates.to_numpy())
+    x = (x - x.mean(0)) / (x.std(0) + 1e-9)
+    model = cox_ridge(seed=0).fit(x, pbc.time, pbc.event)
+    assert model.penalty in (1.0, 10.0, 100.0, 1000.0)
+    assert model.survival(x[:3], np.array([0.0, 5.0])).shape == (3, 2)
