@@ -13,7 +13,7 @@ import pytest
 
 MEDLIB = Path(__file__).resolve().parents[1] / "medlib"
 LAYERS = ["data", "models", "foundations", "metrics", "optim", "train", "survival", "trust",
-          "pretraining", "efficiency", "scale",
+          "pretraining", "efficiency", "scale", "treatment",
           "book"]
 
 

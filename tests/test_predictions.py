@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -366,6 +367,112 @@ def check_pretraining(result: dict, predictions: pd.DataFrame) -> list[Compariso
     return out
 
 
+def _km(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier by hand: distinct event times and the survival just after each."""
+    times = np.unique(time[event])
+    at_risk = np.array([(time >= t).sum() for t in times])
+    deaths = np.array([((time == t) & event).sum() for t in times])
+    return times, np.cumprod(1 - deaths / at_risk)
+
+
+def _km_at(time, event, horizon) -> float:
+    times, survival = _km(time, event)
+    reached = times <= horizon
+    return float(survival[reached][-1]) if reached.any() else 1.0
+
+
+def _rmst(time, event, horizon) -> float:
+    times, survival = _km(time, event)
+    inside = times < horizon
+    return float(np.sum(np.diff(np.r_[0.0, times[inside], horizon]) * np.r_[1.0, survival[inside]]))
+
+
+def _c_for_benefit(benefit, treated, died, seed) -> float:
+    """van Klaveren et al. (2018): rank-match the arms (a seeded random subset of the larger
+    arm), pair's observed benefit died_control - died_treated, concordance over pairs of
+    pairs with different observed benefit, ties in prediction counting one half."""
+    arms = [np.flatnonzero(treated), np.flatnonzero(~treated)]
+    size = min(len(a) for a in arms)
+    rng = np.random.default_rng(seed)
+    arms = [a if len(a) == size else rng.choice(a, size, replace=False) for a in arms]
+    arms = [a[np.argsort(benefit[a], kind="stable")] for a in arms]
+    predicted = (benefit[arms[0]] + benefit[arms[1]]) / 2
+    observed = died[arms[1]].astype(int) - died[arms[0]].astype(int)
+    higher = observed[:, None] > observed[None, :]
+    difference = predicted[:, None] - predicted[None, :]
+    concordant = (higher & (difference > 0)).sum() + 0.5 * (higher & (difference == 0)).sum()
+    return float(concordant / higher.sum())
+
+
+def check_treatment_benefit(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
+    """The average effect (Cox hazard ratio with scikit-survival; survival and RMST
+    differences from a Kaplan-Meier written here), and per learner the spread of predicted
+    benefit, its prognostic C, its c-for-benefit and its calibration groups' observed
+    benefit, from the per-patient columns ``benefit_<learner>`` etc."""
+    from sksurv.linear_model import CoxPHSurvivalAnalysis
+    from sksurv.util import Surv
+
+    out = []
+    treated = predictions["treated"].to_numpy(bool)
+    time, event = predictions["time"].to_numpy(float), predictions["event"].to_numpy(bool)
+    metrics = result["metrics"]
+    prefix = "average effect::death (transplant censored)::"
+    cox = CoxPHSurvivalAnalysis(ties="breslow").fit(
+        treated.astype(float)[:, None], Surv.from_arrays(event=event, time=time))
+    out.append(compared("metrics::" + prefix + "hazard ratio (treated / control)",
+                        metrics[prefix + "hazard ratio (treated / control)"]["value"],
+                        (float(np.exp(cox.coef_[0])), 0.0)))
+    for name, metric in metrics.items():
+        found = re.fullmatch(re.escape(prefix) + r"(survival|RMST) difference (?:at|to) "
+                             r"([\d.]+) y.*", name)
+        if found:
+            statistic = _km_at if found[1] == "survival" else _rmst
+            horizon = float(found[2])
+            value = (statistic(time[treated], event[treated], horizon)
+                     - statistic(time[~treated], event[~treated], horizon))
+            out.append(compared(f"metrics::{name}", metric["value"], (value, 0.0)))
+    known = predictions["known_at_horizon"].to_numpy(bool)
+    died = predictions["died_by_horizon"].to_numpy(bool)
+    horizon = result["extras"]["horizon_years"]
+    calibration = pd.DataFrame(result["extras"]["calibration_of_benefit"])
+    for name, metric in metrics.items():
+        kind, _, learner = name.partition("::")
+        if kind not in ("mean benefit", "SD", "share predicted to benefit", "prognostic C",
+                        "c-for-benefit"):
+            continue
+        key = learner.replace(", ", "_").replace(" ", "_")
+        benefit = predictions[f"benefit_{key}"].to_numpy(float)
+        if kind == "mean benefit":
+            value = benefit.mean()
+        elif kind == "SD":
+            value = benefit.std(ddof=1)
+        elif kind == "share predicted to benefit":
+            value = float(np.mean(benefit > 0))
+        elif kind == "prognostic C":
+            own = np.where(treated, predictions[f"survival_treated_{key}"],
+                           predictions[f"survival_control_{key}"])
+            value = concordance_index_censored(event, time, 1.0 - own)[0]
+        else:
+            value = _c_for_benefit(benefit[known], treated[known], died[known],
+                                   result["extras"]["seed"])
+        out.append(compared(f"metrics::{name}", metric["value"], (float(value), 0.0)))
+        if kind == "mean benefit":
+            rows = calibration[calibration["learner"] == learner]
+            groups = predictions[f"group_{key}"].to_numpy()  # as the notebook cut them:
+            # ranks of 10-digit values could order near-ties differently
+            edges = [(benefit[groups == g].min(), benefit[groups == g].max())
+                     for g in range(1, len(rows) + 1)]
+            assert all(hi <= lo + 1e-9 for (_, hi), (lo, _) in pairwise(edges)), \
+                f"{learner}: calibration groups are not quantile groups of predicted benefit"
+            for row in rows.to_dict("records"):
+                g = groups == row["group"]
+                value = (_km_at(time[g & treated], event[g & treated], horizon)
+                         - _km_at(time[g & ~treated], event[g & ~treated], horizon))
+                out.append(compared(f"calibration/{learner}/{row['group']}", row["observed"],
+                                    (value, 0.0)))
+    return out
+
+
 CHECKS: dict[str, Callable[[dict, pd.DataFrame], list[Comparison]]] = {
     "cnn_beyond": check_cnn_beyond,
     "optimizers": check_optimizers,
@@ -377,6 +484,7 @@ CHECKS: dict[str, Callable[[dict, pd.DataFrame], list[Comparison]]] = {
     "interpretability": check_interpretability,
     "large_models": check_large_models,
     "pretraining": check_pretraining,
+    "treatment_benefit": check_treatment_benefit,
 }
 
 
