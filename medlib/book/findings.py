@@ -23,6 +23,14 @@ from medlib.data.published import MEDMNIST_PLUS, MEDMNIST_V2, PLUS_SOURCE, SOURC
 
 TOC_FILE = REPO_ROOT / "_toc.yml"
 BEST_PAIR = "best_deep_vs_best_baseline"  # extras key of the progression chapters
+# Pages that read the chapters' results rather than produce their own (no headline metric,
+# not in the chapter map, not read by each other).
+SUMMARY_PAGES = ("findings", "faq")
+
+
+def summarised_chapters(names: list[str]) -> list[str]:
+    """The chapters among ``names`` that the summary pages read: all but the summaries."""
+    return [name for name in names if name not in SUMMARY_PAGES]
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,17 @@ FINDINGS: tuple[Finding, ...] = (
             "best deep model ({best_deep}), Harrell's C", "C Harrell::{best_deep}",
             (Comparator("best classical model ({best_baseline})", "progression_nafld",
                         "C Harrell::{best_baseline}"),)),
+    Finding("treatment_benefit", "Does D-penicillamine help PBC patients, on average?",
+            "hazard ratio of death, D-penicillamine vs placebo (randomised trial)",
+            "average effect::death (transplant censored)::hazard ratio (treated / control)",
+            (Comparator("no effect", value=1.0, source="—"),)),
+    Finding("treatment_benefit", "…and can a model tell which patients it helps?",
+            "c-for-benefit, S-learner on a ridge Cox model (0.5 = chance)",
+            "c-for-benefit::S-learner, Cox ridge",
+            (Comparator("T-learner on a random survival forest", "treatment_benefit",
+                        "c-for-benefit::T-learner, survival forest"),
+             Comparator("same learner's prognostic C (outcome, not benefit)",
+                        "treatment_benefit", "prognostic C::S-learner, Cox ridge"))),
     Finding("interpretability", "Do attribution maps depend on what the model learned?",
             "Grad-CAM maps before vs after randomising every weight, Spearman's ρ "
             "(1 = unchanged)", "cascade_spearman_all_random::Grad-CAM",
@@ -155,6 +174,7 @@ SHORT_INTERVAL_NAMES = {  # the page's opening paragraph says what each one is
     "bootstrap_95": "95% CI",
     "splits_2.5_97.5": "2.5–97.5th pct. over splits",
     "seeds_min_max": "min–max over seeds",
+    "wald_95": "Wald 95% CI",
 }
 
 
@@ -224,7 +244,8 @@ def chapter_map(results: dict[str, dict], params_file: Path = PARAMS_FILE,
     """Every executed chapter in book order: its part, the chapters whose files it loads,
     and the runtime of its published run."""
     parts = toc_parts(toc_file)
-    chapters = [c for c in parts if c in load_profiles(params_file) and c in results]
+    chapters = [c for c in summarised_chapters(list(parts))
+                if c in load_profiles(params_file) and c in results]
     return pd.DataFrame([{
         "chapter": name,
         "part": parts[name],
