@@ -63,9 +63,11 @@ def torch_training_images_per_second(
     labels: torch.Tensor,
     batch_size: int = 128,
     steps: int = 10,
+    warmup: int = 2,
 ) -> float:
-    """Training throughput of AdamW steps on one logit with binary cross-entropy (the
-    weights change: pass a copy of a model you want to keep)."""
+    """Training throughput of AdamW steps on one logit with binary cross-entropy, the
+    median of ``steps`` steps after ``warmup`` (the weights change: pass a copy of a model
+    you want to keep)."""
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
     x, y = images[:batch_size], labels[:batch_size].float()
@@ -76,7 +78,7 @@ def torch_training_images_per_second(
         loss.backward()
         optimizer.step()
 
-    return batch_size / median_seconds(step, steps)
+    return batch_size / median_seconds(step, steps, warmup=warmup)
 
 
 def keras_training_images_per_second(

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from medlib.efficiency.cost import count_flops, median_seconds
+from medlib.efficiency.cost import count_flops, torch_training_images_per_second
 
 BYTES_PER_FLOAT = 4
 
@@ -54,20 +54,13 @@ def seconds_per_training_image(
     model: nn.Module, input_shape: tuple[int, ...], batch_size: int, steps: int
 ) -> float:
     """Median seconds per image of an AdamW step (one logit, binary cross-entropy) on random
-    images of ``input_shape``, after a warm-up step (the model's weights change)."""
+    images of ``input_shape``, after a warm-up step (the model's weights change): the
+    efficiency chapter's throughput measurement, inverted, on images of any size."""
     generator = torch.Generator().manual_seed(0)
-    x = torch.rand(batch_size, *input_shape, generator=generator)
-    y = (torch.rand(batch_size, generator=generator) > 0.5).float()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    model.train()
-
-    def step() -> None:
-        loss = nn.functional.binary_cross_entropy_with_logits(model(x)[:, 0], y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-
-    return median_seconds(step, steps, warmup=1) / batch_size
+    images = torch.rand(batch_size, *input_shape, generator=generator)
+    labels = torch.rand(batch_size, generator=generator) > 0.5
+    return 1.0 / torch_training_images_per_second(model, images, labels, batch_size, steps,
+                                                   warmup=1)
 
 
 def cost_at(
