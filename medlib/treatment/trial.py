@@ -132,7 +132,8 @@ def load_pbc_trial(transplant_is_event: bool = False) -> TwoArmTrial:
 
 def arm_table(trial: TwoArmTrial, with_transplants: TwoArmTrial) -> pd.DataFrame:
     """Patients, events and baseline characteristics by arm (the trial's "table 1");
-    ``with_transplants``: the same trial with transplant counted as an event."""
+    ``with_transplants``: the same trial with transplant counted as an event. Counts are
+    integers, everything else is rounded to two decimals, so the table prints as read."""
     transplants = with_transplants.event & ~trial.event
     columns = {}
     for arm, rows in ((trial.treatment_name, trial.treated), (trial.control_name, ~trial.treated)):
@@ -147,4 +148,6 @@ def arm_table(trial: TwoArmTrial, with_transplants: TwoArmTrial) -> pd.DataFrame
             "oedema (any)": float((covariates["edema"] > 0).mean()),
             "histologic stage 4": float((covariates["stage"] == 4).mean()),
         }
-    return pd.DataFrame(columns)
+    rounded = {arm: {k: v if isinstance(v, int) else round(v, 2) for k, v in rows.items()}
+               for arm, rows in columns.items()}
+    return pd.DataFrame({arm: pd.Series(rows, dtype=object) for arm, rows in rounded.items()})
