@@ -5,11 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from medlib.survival.baseline_models import DiscreteTimeNetwork, cox_ridge
 from medlib.treatment.learners import (
     ArmSurvival,
-    DiscreteTimeNetwork,
     base_factories,
-    cox_ridge,
     cross_fitted_benefit,
     s_learner,
 )
@@ -104,7 +103,7 @@ def test_network_survival_is_monotone_and_reproducible(pbc):
 def test_partial_likelihood_equals_statsmodels_with_ties():
     from statsmodels.duration.hazard_regression import PHReg
 
-    from medlib.treatment.learners import partial_log_likelihood
+    from medlib.survival.baseline_models import partial_log_likelihood
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 3))
