@@ -197,3 +197,28 @@ def test_benchmark_on_pbc_orsf_ranks_death(pbc):
     assert (result["time-dependent C"] > 0.75).all()
     assert (result.loc[result["model"] == "survival forest", "IPA"] > 0.1).all()
     assert (result["predictors kept"] == 17).all()
+
+
+def test_network_modes(pbc):
+    """Early stopping on given patients records where it stopped; a fixed number of epochs
+    trains on every patient given; starting at the average hazard sets the output biases
+    to the training patients' interval hazards."""
+    from medlib.survival.baseline_models import DiscreteTimeNetwork
+    from medlib.survival.discrete_time import discrete_targets
+
+    x = pbc.features.to_numpy()
+    x = (x - x.mean(0)) / x.std(0)
+    net = DiscreteTimeNetwork(3000.0, max_epochs=40, patience=5, seed=0)
+    net.fit(x[:150], pbc.time[:150], pbc.event[:150],
+            validation=(x[150:], pbc.time[150:], pbc.event[150:]))
+    assert 1 <= net.best_epoch <= 40
+    assert net.validation_loss(x[150:], pbc.time[150:], pbc.event[150:]) == \
+        pytest.approx(net.best_loss, rel=1e-6)
+    fixed = DiscreteTimeNetwork(3000.0, seed=0).fit(x, pbc.time, pbc.event, epochs=3)
+    assert not hasattr(fixed, "best_epoch")
+    start = DiscreteTimeNetwork(3000.0, n_intervals=6, start_at_average_hazard=True, seed=0)
+    start.fit(x, pbc.time, pbc.event, epochs=0)  # zero epochs: the starting point itself
+    targets = discrete_targets(pbc.time, pbc.event, start.edges)
+    hazard = targets[:, :6].sum(0) / targets[:, 6:].sum(0)
+    bias = start.net[-1].bias.detach().numpy()
+    assert bias == pytest.approx(np.log(hazard / (1 - hazard)), abs=1e-5)

@@ -125,55 +125,126 @@ def cox_ridge(seed: int = 0) -> CoxRidgeCV:
     return CoxRidgeCV(seed=seed)
 
 
-def survival_forest(n_trees: int = 200, min_leaf: int = 15, seed: int = 0) -> SksurvBase:
-    """Random survival forest (Ishwaran et al., 2008)."""
+def survival_forest(n_trees: int = 200, min_leaf: int = 15, seed: int = 0,
+                    max_samples: int | None = None, n_jobs: int = 1) -> SksurvBase:
+    """Random survival forest (Ishwaran et al., 2008). ``max_samples`` caps each tree's
+    bootstrap sample: scikit-survival's split search costs grow with the number of
+    distinct times in a node, so trees of 2,000 patients each make a forest on 8,775
+    patients affordable. Results do not depend on ``n_jobs`` (each tree's seed is drawn
+    before the trees are built)."""
     return SksurvBase(RandomSurvivalForest(
-        n_estimators=n_trees, min_samples_leaf=min_leaf, max_features="sqrt", n_jobs=1,
-        random_state=seed))
+        n_estimators=n_trees, min_samples_leaf=min_leaf, max_features="sqrt",
+        max_samples=max_samples, n_jobs=n_jobs, random_state=seed))
+
+
+class LinearPlusMLP(torch.nn.Module):
+    """Logits = a linear map of the inputs + a one-hidden-layer perceptron of them: the
+    network contains the linear (Cox-like) model as a special case and spends its hidden
+    units on what the linear part misses. On 8,775 NAFLD patients a plain perceptron
+    ranked deaths worse than a linear Cox model."""
+
+    def __init__(self, n_inputs: int, hidden: int, n_outputs: int, dropout: float) -> None:
+        super().__init__()
+        self.linear = torch.nn.Linear(n_inputs, n_outputs)
+        self.perceptron = torch.nn.Sequential(
+            torch.nn.Linear(n_inputs, hidden), torch.nn.ReLU(), torch.nn.Dropout(dropout),
+            torch.nn.Linear(hidden, n_outputs))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x) + self.perceptron(x)
 
 
 class DiscreteTimeNetwork:
     """A multilayer perceptron with the discrete-time hazard head of the progression
-    chapters. It trains full-batch with Adam on three quarters of the patients it is given
-    and keeps the epoch with the lowest likelihood loss on the other quarter
+    chapters. It trains with Adam on three quarters of the patients it is given and keeps
+    the epoch with the lowest likelihood loss on the other quarter
     (:class:`medlib.train.selection.BestEpoch`, patience ``patience``): a fold of a
-    300-patient trial overfits a network within a few dozen epochs."""
+    300-patient trial overfits a network within a few dozen epochs. Full-batch by default
+    (a trial's fold is one batch); ``batch_size`` shuffles mini-batches every epoch, which
+    thousands of patients need to converge in a few dozen epochs."""
 
     def __init__(self, horizon: float, n_intervals: int = 12, hidden: int = 16,
                  dropout: float = 0.2, max_epochs: int = 300, patience: int = 20,
-                 learning_rate: float = 0.01, weight_decay: float = 1e-3, seed: int = 0) -> None:
+                 learning_rate: float = 0.01, weight_decay: float = 1e-3, seed: int = 0,
+                 batch_size: int | None = None, linear_path: bool = False,
+                 start_at_average_hazard: bool = False) -> None:
         self.edges = interval_edges(horizon, n_intervals)
+        self.batch_size, self.linear_path = batch_size, linear_path
+        self.start_at_average_hazard = start_at_average_hazard
         self.hidden, self.dropout, self.max_epochs = hidden, dropout, max_epochs
         self.patience, self.learning_rate = patience, learning_rate
         self.weight_decay, self.seed = weight_decay, seed
 
-    def fit(self, x: np.ndarray, time: np.ndarray, event: np.ndarray) -> DiscreteTimeNetwork:
+    def fit(self, x: np.ndarray, time: np.ndarray, event: np.ndarray,
+            validation: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+            epochs: int | None = None) -> DiscreteTimeNetwork:
+        """Train on ``(x, time, event)``.
+
+        - By default a random quarter of the patients is held out and training keeps the
+          epoch with the lowest loss on it (early stopping).
+        - With ``validation`` (x, time, event of other patients) every patient given is
+          trained on and the early stopping watches ``validation``; ``best_epoch`` and
+          ``best_loss`` record where it stopped.
+        - With ``epochs`` every patient is trained on for exactly that many epochs.
+        """
         torch.manual_seed(self.seed)
         rng = np.random.default_rng(self.seed)
-        validation = np.zeros(len(x), bool)
-        validation[rng.permutation(len(x))[: max(1, len(x) // 4)]] = True
-        self.net = torch.nn.Sequential(
-            torch.nn.Linear(x.shape[1], self.hidden), torch.nn.ReLU(),
-            torch.nn.Dropout(self.dropout), torch.nn.Linear(self.hidden, len(self.edges) - 1))
+        held_out = np.zeros(len(x), bool)
+        if validation is None and epochs is None:
+            held_out[rng.permutation(len(x))[: max(1, len(x) // 4)]] = True
+        n_outputs = len(self.edges) - 1
+        self.net = LinearPlusMLP(x.shape[1], self.hidden, n_outputs, self.dropout) \
+            if self.linear_path else torch.nn.Sequential(
+                torch.nn.Linear(x.shape[1], self.hidden), torch.nn.ReLU(),
+                torch.nn.Dropout(self.dropout), torch.nn.Linear(self.hidden, n_outputs))
         inputs = torch.as_tensor(x, dtype=torch.float32)
         targets = torch.from_numpy(discrete_targets(time, event, self.edges))
-        fit_rows, val_rows = (torch.from_numpy(np.flatnonzero(rows))
-                              for rows in (~validation, validation))
+        fit_rows = torch.from_numpy(np.flatnonzero(~held_out))
+        if validation is None:
+            val_inputs, val_targets = inputs[held_out], targets[held_out]
+        else:
+            val_inputs = torch.as_tensor(validation[0], dtype=torch.float32)
+            val_targets = torch.from_numpy(discrete_targets(validation[1], validation[2],
+                                                            self.edges))
+        if self.start_at_average_hazard:
+            self._start_at_average_hazard(targets[fit_rows])
         optimizer = torch.optim.Adam(self.net.parameters(), lr=self.learning_rate,
                                      weight_decay=self.weight_decay)
 
         def validation_loss() -> float:
             self.net.eval()
             with torch.no_grad():
-                return float(torch_nll(self.net(inputs[val_rows]), targets[val_rows]))
+                return float(torch_nll(self.net(val_inputs), val_targets))
 
+        def batches() -> list[tuple[torch.Tensor]]:
+            if self.batch_size is None:
+                return [(fit_rows,)]
+            shuffled = fit_rows[torch.from_numpy(rng.permutation(len(fit_rows)))]
+            return [(chunk,) for chunk in torch.split(shuffled, self.batch_size)]
+
+        selection = None if epochs is not None else BestEpoch(
+            higher_is_better=False, min_delta=1e-4, patience=self.patience)
         train_epochs(
-            self.net, optimizer, self.max_epochs, lambda: [(fit_rows,)],
+            self.net, optimizer, self.max_epochs if epochs is None else epochs, batches,
             lambda rows: torch_nll(self.net(inputs[rows]), targets[rows]),
-            validate=validation_loss,
-            selection=BestEpoch(higher_is_better=False, min_delta=1e-4, patience=self.patience))
+            validate=None if selection is None else validation_loss, selection=selection)
+        if selection is not None:
+            self.best_epoch, self.best_loss = selection.best_epoch, selection.best
         self.net.eval()
         return self
+
+    def _start_at_average_hazard(self, targets: torch.Tensor) -> None:
+        """Set the output biases to the log-odds of each interval's hazard among the
+        training patients. With deaths in 1 of 13 people over 20 years the hazards are
+        about 0.004 per interval; from the default start (0.5) the first epochs learn
+        only that, and early stopping can end training before any covariate is used."""
+        n = targets.shape[1] // 2
+        hazard = targets[:, :n].sum(0) / targets[:, n:].sum(0).clamp(min=1.0)
+        output = self.net.linear if self.linear_path else self.net[-1]
+        with torch.no_grad():
+            output.bias.copy_(torch.logit(hazard.clamp(1e-4, 1 - 1e-4)))
+            if self.linear_path:
+                self.net.perceptron[-1].bias.zero_()
 
     def validation_loss(self, x: np.ndarray, time: np.ndarray, event: np.ndarray) -> float:
         """Mean discrete-time negative log-likelihood of held-out patients."""
@@ -190,22 +261,36 @@ class DiscreteTimeNetwork:
 NETWORK_GRID: dict[str, tuple] = {  # the declared search of the progression benchmarks
     "hidden": (32, 128),
     "dropout": (0.1, 0.4),
-    "learning_rate": (1e-3, 1e-2),
+    "learning_rate": (3e-3, 1e-2),
+}
+NETWORK_FIXED: dict = {  # and what it holds fixed
+    "n_intervals": 20,
+    "batch_size": 256,
+    "patience": 20,
+    "weight_decay": 1e-4,
+    "start_at_average_hazard": True,
 }
 
 
 class TunedNetwork:
-    """:class:`DiscreteTimeNetwork` with its width, dropout and learning rate chosen from
-    ``grid`` on the patients it is fitted on only: every setting is trained on three
-    quarters of them and scored by the discrete-time likelihood of the last quarter; the
-    winner is refitted on all of them. The number of epochs is chosen inside every fit by
-    early stopping. ``choice`` records the winning setting, so a chapter can report it."""
+    """:class:`DiscreteTimeNetwork` with its width, dropout, learning rate and number of
+    epochs chosen on the patients it is fitted on only: every setting of ``grid`` is
+    trained on three quarters of them while the discrete-time likelihood of the last
+    quarter is watched, epoch by epoch (stopping after ``patience`` epochs without a gain,
+    at most ``max_epochs``); the setting and epoch with the lowest loss win, and the winner
+    is retrained on all the patients for that many epochs. The intervals run to the
+    ``horizon_quantile`` of the training event times. ``choice`` records the winning
+    setting, its epochs and its inner validation loss, so that a chapter can report them.
 
-    def __init__(self, horizon_quantile: float = 0.8, n_intervals: int = 20,
-                 grid: dict[str, tuple] | None = None, max_epochs: int = 300,
-                 seed: int = 0) -> None:
-        self.horizon_quantile, self.n_intervals = horizon_quantile, n_intervals
-        self.grid, self.max_epochs, self.seed = grid or NETWORK_GRID, max_epochs, seed
+    Retraining on every patient matters for small sets: with early stopping inside each
+    fit a 138-patient training half loses another quarter to the stopping rule, and some
+    fits stopped before the network used any covariate."""
+
+    def __init__(self, horizon_quantile: float = 0.8, grid: dict[str, tuple] | None = None,
+                 fixed: dict | None = None, max_epochs: int = 300, seed: int = 0) -> None:
+        self.horizon_quantile, self.max_epochs, self.seed = horizon_quantile, max_epochs, seed
+        self.grid = NETWORK_GRID if grid is None else grid
+        self.fixed = NETWORK_FIXED if fixed is None else fixed
 
     def settings(self) -> list[dict]:
         """Every combination of the grid's values."""
@@ -214,8 +299,8 @@ class TunedNetwork:
                 for values in itertools.product(*(self.grid[n] for n in names))]
 
     def _network(self, horizon: float, setting: dict) -> DiscreteTimeNetwork:
-        return DiscreteTimeNetwork(horizon, n_intervals=self.n_intervals,
-                                   max_epochs=self.max_epochs, seed=self.seed, **setting)
+        return DiscreteTimeNetwork(horizon, max_epochs=self.max_epochs, seed=self.seed,
+                                   **self.fixed, **setting)
 
     def fit(self, x: np.ndarray, time: np.ndarray, event: np.ndarray) -> TunedNetwork:
         event = np.asarray(event, bool)
@@ -223,14 +308,15 @@ class TunedNetwork:
         rng = np.random.default_rng(self.seed + 1)
         inner = np.zeros(len(x), bool)
         inner[rng.permutation(len(x))[: max(1, len(x) // 4)]] = True
-        losses = []
+        trials = []
         for setting in self.settings():
-            network = self._network(horizon, setting).fit(x[~inner], time[~inner],
-                                                          event[~inner])
-            losses.append(network.validation_loss(x[inner], time[inner], event[inner]))
-        best = int(np.argmin(losses))
-        self.choice = {**self.settings()[best], "inner validation loss": losses[best]}
-        self.network = self._network(horizon, self.settings()[best]).fit(x, time, event)
+            network = self._network(horizon, setting).fit(
+                x[~inner], time[~inner], event[~inner],
+                validation=(x[inner], time[inner], event[inner]))
+            trials.append((network.best_loss, network.best_epoch, setting))
+        loss, epochs, setting = min(trials, key=lambda trial: trial[0])
+        self.choice = {**setting, "epochs": epochs, "inner validation loss": loss}
+        self.network = self._network(horizon, setting).fit(x, time, event, epochs=epochs)
         return self
 
     def survival(self, x: np.ndarray, times: np.ndarray) -> np.ndarray:
