@@ -1,5 +1,7 @@
 """The transcribed MedMNIST v2 rows are the ones DESIGN.md lists."""
 
+import pytest
+
 from medlib.data.published import published_pbc_benchmark, published_results
 
 
@@ -40,3 +42,26 @@ def test_anchor_rows_say_how_each_differs():
     table = anchor_rows("pneumoniamnist")
     assert len(table) == 7 and table["like for like?"].notna().all()
     assert table.iloc[-1]["model"].startswith("DINO ViT-B/16")
+
+
+def test_aorsf_bench_rows_match_design_and_the_older_pbc_rows():
+    """DESIGN.md's numbers (PBC: oblique RSF .908, aorsf .904, RSF .895, glmnet-Cox .886,
+    xgboost-Cox .882; NAFLD: xgboost-Cox .876, aorsf .869, RSF .860, glmnet-Cox .860)."""
+    from medlib.data.published import PBC_AORSF, published_aorsf_bench
+
+    pbc = published_aorsf_bench("pbc_orsf").set_index("learner")["time-dependent C"]
+    nafld = published_aorsf_bench("nafld").set_index("learner")["time-dependent C"]
+    assert pbc[["obliqueRSF-net", "aorsf-fast", "rsf-standard", "glmnet-cox",
+                "xgboost-cox"]].tolist() == [0.908, 0.904, 0.895, 0.886, 0.882]
+    assert nafld[["xgboost-cox", "aorsf-fast", "rsf-standard", "glmnet-cox"]].tolist() == \
+        [0.876, 0.869, 0.860, 0.860]
+    assert sorted(c for _, c in PBC_AORSF) == sorted(
+        pbc[["obliqueRSF-net", "aorsf-fast", "rsf-standard", "glmnet-cox"]])
+    assert len(pbc) == len(nafld) == 13
+
+
+def test_unknown_aorsf_task_says_which_are_transcribed():
+    from medlib.data.published import published_aorsf_bench
+
+    with pytest.raises(ValueError, match="transcribed tasks: pbc_orsf, nafld"):
+        published_aorsf_bench("flchain")
