@@ -175,6 +175,7 @@ SHORT_INTERVAL_NAMES = {  # the page's opening paragraph says what each one is
     "splits_2.5_97.5": "2.5–97.5th pct. over splits",
     "seeds_min_max": "min–max over seeds",
     "wald_95": "Wald 95% CI",
+    "corrected_t_95": "corrected-t 95% CI over splits",
 }
 
 

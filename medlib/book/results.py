@@ -63,6 +63,7 @@ INTERVAL_KINDS = {
     "splits_2.5_97.5": "2.5th–97.5th percentile over splits",
     "seeds_min_max": "range over seeds (min–max)",
     "wald_95": "Wald 95% CI of a fitted model",
+    "corrected_t_95": "95% CI of a mean over random splits, corrected resampled t",
 }
 
 

@@ -81,3 +81,31 @@ def paired_difference(
     comparison of two models scored on the same test people."""
     wide = per_split.pivot(index=split, columns=by, values=metric)
     return wide[first] - wide[second]
+
+
+#: How a results file names the interval of :func:`corrected_paired_interval`.
+CORRECTED_T_INTERVAL = "corrected_t_95"
+
+
+def corrected_paired_interval(differences: pd.Series | list[float], test_share: float,
+                              level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of per-split differences between two models with the corrected resampled t
+    interval of Nadeau and Bengio (2003): ``(mean, low, high)``.
+
+    Random splits of one data set share most of their training people, so per-split
+    results are correlated and the plain t interval over splits is far too narrow; the
+    correction inflates the variance of the mean from ``s^2 / k`` to
+    ``(1 / k + n_test / n_train) s^2``. With 50/50 splits the second term is 1: more splits
+    shrink the interval only towards a floor set by the data set's size."""
+    from scipy import stats
+
+    values = pd.Series(differences, dtype=float).dropna()
+    k = len(values)
+    if k < 2:
+        raise ValueError(f"a corrected t interval needs at least 2 splits, got {k}")
+    if not 0.0 < test_share < 1.0:
+        raise ValueError(f"test_share must lie between 0 and 1, got {test_share}")
+    mean = float(values.mean())
+    variance = (1.0 / k + test_share / (1.0 - test_share)) * float(values.var(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, k - 1)) * variance ** 0.5
+    return mean, mean - half, mean + half
