@@ -58,19 +58,19 @@ def test_paired_difference_is_per_split(per_split):
     assert list(diff.index) == [1, 2, 3]
 
 
-def test_corrected_paired_interval_follows_nadeau_and_bengio():
+def test_corrected_t_interval_follows_nadeau_and_bengio():
     from scipy import stats
 
-    from medlib.metrics.repeated_splits import CORRECTED_T_INTERVAL, corrected_paired_interval
+    from medlib.metrics.repeated_splits import CORRECTED_T_INTERVAL, corrected_t_interval
 
     d = pd.Series([0.01, -0.02, 0.03, 0.00, 0.02])
-    mean, low, high = corrected_paired_interval(d, test_share=0.5)
+    mean, low, high = corrected_t_interval(d, test_share=0.5)
     half = stats.t.ppf(0.975, 4) * np.sqrt((1 / 5 + 1.0) * d.var(ddof=1))
     assert (mean, low, high) == pytest.approx((0.008, 0.008 - half, 0.008 + half))
     naive = stats.t.ppf(0.975, 4) * d.std(ddof=1) / np.sqrt(5)
     assert high - mean > 2 * naive  # the correction widens a 50/50 split's interval
-    _, low30, high30 = corrected_paired_interval(d, test_share=0.3)
+    _, low30, high30 = corrected_t_interval(d, test_share=0.3)
     assert high30 - low30 < high - low
     assert CORRECTED_T_INTERVAL in INTERVAL_KINDS
     with pytest.raises(ValueError, match="at least 2 splits"):
-        corrected_paired_interval([0.1], 0.5)
+        corrected_t_interval([0.1], 0.5)

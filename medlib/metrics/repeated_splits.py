@@ -83,13 +83,14 @@ def paired_difference(
     return wide[first] - wide[second]
 
 
-#: How a results file names the interval of :func:`corrected_paired_interval`.
+#: How a results file names the interval of :func:`corrected_t_interval`.
 CORRECTED_T_INTERVAL = "corrected_t_95"
 
 
-def corrected_paired_interval(differences: pd.Series | list[float], test_share: float,
-                              level: float = 0.95) -> tuple[float, float, float]:
-    """Mean of per-split differences between two models with the corrected resampled t
+def corrected_t_interval(values: pd.Series | list[float], test_share: float,
+                         level: float = 0.95) -> tuple[float, float, float]:
+    """Mean over random splits of a per-split value (a model's score, or the difference
+    between two models scored on the same test people) with the corrected resampled t
     interval of Nadeau and Bengio (2003): ``(mean, low, high)``.
 
     Random splits of one data set share most of their training people, so per-split
@@ -99,7 +100,7 @@ def corrected_paired_interval(differences: pd.Series | list[float], test_share: 
     shrink the interval only towards a floor set by the data set's size."""
     from scipy import stats
 
-    values = pd.Series(differences, dtype=float).dropna()
+    values = pd.Series(values, dtype=float).dropna()
     k = len(values)
     if k < 2:
         raise ValueError(f"a corrected t interval needs at least 2 splits, got {k}")
