@@ -211,14 +211,36 @@ def test_network_modes(pbc):
     net = DiscreteTimeNetwork(3000.0, max_epochs=40, patience=5, seed=0)
     net.fit(x[:150], pbc.time[:150], pbc.event[:150],
             validation=(x[150:], pbc.time[150:], pbc.event[150:]))
-    assert 1 <= net.best_epoch <= 40
+    assert 1 <= net.epochs_at_best <= 40
     assert net.validation_loss(x[150:], pbc.time[150:], pbc.event[150:]) == \
         pytest.approx(net.best_loss, rel=1e-6)
     fixed = DiscreteTimeNetwork(3000.0, seed=0).fit(x, pbc.time, pbc.event, epochs=3)
-    assert not hasattr(fixed, "best_epoch")
+    assert not hasattr(fixed, "epochs_at_best")
     start = DiscreteTimeNetwork(3000.0, n_intervals=6, start_at_average_hazard=True, seed=0)
     start.fit(x, pbc.time, pbc.event, epochs=0)  # zero epochs: the starting point itself
     targets = discrete_targets(pbc.time, pbc.event, start.edges)
     hazard = targets[:, :6].sum(0) / targets[:, 6:].sum(0)
     bias = start.net[-1].bias.detach().numpy()
     assert bias == pytest.approx(np.log(hazard / (1 - hazard)), abs=1e-5)
+
+
+def test_tuned_network_with_inner_folds_trains_each_setting_once_per_fold(pbc, monkeypatch):
+    from medlib.survival import baseline_models
+
+    x = pbc.features.to_numpy()
+    x = (x - x.mean(0)) / x.std(0)
+    fits = []
+    original = baseline_models.DiscreteTimeNetwork.fit
+
+    def counting_fit(self, x, time, event, validation=None, epochs=None):
+        fits.append((len(x), validation is not None, epochs))
+        return original(self, x, time, event, validation=validation, epochs=epochs)
+
+    monkeypatch.setattr(baseline_models.DiscreteTimeNetwork, "fit", counting_fit)
+    grid = {"hidden": (8, 16), "dropout": (0.1,), "learning_rate": (1e-2,)}
+    model = TunedNetwork(grid=grid, max_epochs=20, inner_folds=3, seed=0).fit(
+        x[:150], pbc.time[:150], pbc.event[:150])
+    searched, final = fits[:-1], fits[-1]
+    assert len(searched) == 2 * 3 and all(validated for _, validated, _ in searched)
+    assert sorted({n for n, _, _ in searched}) == [100]  # each fit leaves one fold of 50 out
+    assert final == (150, False, model.choice["epochs"]) and model.choice["epochs"] >= 1

@@ -183,8 +183,8 @@ class DiscreteTimeNetwork:
         - By default a random quarter of the patients is held out and training keeps the
           epoch with the lowest loss on it (early stopping).
         - With ``validation`` (x, time, event of other patients) every patient given is
-          trained on and the early stopping watches ``validation``; ``best_epoch`` and
-          ``best_loss`` record where it stopped.
+          trained on and the early stopping watches ``validation``; ``epochs_at_best``
+          (how many epochs had been trained at the best one) and ``best_loss`` record it.
         - With ``epochs`` every patient is trained on for exactly that many epochs.
         """
         torch.manual_seed(self.seed)
@@ -229,7 +229,7 @@ class DiscreteTimeNetwork:
             lambda rows: torch_nll(self.net(inputs[rows]), targets[rows]),
             validate=None if selection is None else validation_loss, selection=selection)
         if selection is not None:
-            self.best_epoch, self.best_loss = selection.best_epoch, selection.best
+            self.epochs_at_best, self.best_loss = selection.best_epoch + 1, selection.best
         self.net.eval()
         return self
 
@@ -282,13 +282,21 @@ class TunedNetwork:
     ``horizon_quantile`` of the training event times. ``choice`` records the winning
     setting, its epochs and its inner validation loss, so that a chapter can report them.
 
-    Retraining on every patient matters for small sets: with early stopping inside each
-    fit a 138-patient training half loses another quarter to the stopping rule, and some
-    fits stopped before the network used any covariate."""
+    With ``inner_folds`` > 1 the patients are split into that many folds instead, each
+    setting is trained once per fold with that fold watched, and settings are compared by
+    their mean best loss (epochs: the mean of the folds' best epochs). Small sets need it:
+    on a 138-patient training half one inner quarter holds about 14 deaths, and in 3 of 25
+    pbc_orsf splits its noise chose one epoch from the average-hazard start, a model that
+    ignores the covariates.
+
+    Retraining on every patient matters for small sets too: with early stopping inside
+    each fit a 138-patient training half loses another quarter to the stopping rule."""
 
     def __init__(self, horizon_quantile: float = 0.8, grid: dict[str, tuple] | None = None,
-                 fixed: dict | None = None, max_epochs: int = 300, seed: int = 0) -> None:
+                 fixed: dict | None = None, max_epochs: int = 300, inner_folds: int = 1,
+                 seed: int = 0) -> None:
         self.horizon_quantile, self.max_epochs, self.seed = horizon_quantile, max_epochs, seed
+        self.inner_folds = inner_folds
         self.grid = NETWORK_GRID if grid is None else grid
         self.fixed = NETWORK_FIXED if fixed is None else fixed
 
@@ -302,18 +310,34 @@ class TunedNetwork:
         return DiscreteTimeNetwork(horizon, max_epochs=self.max_epochs, seed=self.seed,
                                    **self.fixed, **setting)
 
+    def _inner_parts(self, n: int) -> list[np.ndarray]:
+        """Masks of the inner validation parts: one quarter, or ``inner_folds`` folds."""
+        order = np.random.default_rng(self.seed + 1).permutation(n)
+        if self.inner_folds == 1:
+            chunks = [order[: max(1, n // 4)]]
+        else:
+            chunks = np.array_split(order, self.inner_folds)
+        masks = []
+        for chunk in chunks:
+            mask = np.zeros(n, bool)
+            mask[chunk] = True
+            masks.append(mask)
+        return masks
+
     def fit(self, x: np.ndarray, time: np.ndarray, event: np.ndarray) -> TunedNetwork:
         event = np.asarray(event, bool)
         horizon = float(np.quantile(time[event], self.horizon_quantile))
-        rng = np.random.default_rng(self.seed + 1)
-        inner = np.zeros(len(x), bool)
-        inner[rng.permutation(len(x))[: max(1, len(x) // 4)]] = True
+        parts = self._inner_parts(len(x))
         trials = []
         for setting in self.settings():
-            network = self._network(horizon, setting).fit(
-                x[~inner], time[~inner], event[~inner],
-                validation=(x[inner], time[inner], event[inner]))
-            trials.append((network.best_loss, network.best_epoch, setting))
+            losses, epochs = [], []
+            for inner in parts:
+                network = self._network(horizon, setting).fit(
+                    x[~inner], time[~inner], event[~inner],
+                    validation=(x[inner], time[inner], event[inner]))
+                losses.append(network.best_loss)
+                epochs.append(network.epochs_at_best)
+            trials.append((float(np.mean(losses)), max(1, round(float(np.mean(epochs)))), setting))
         loss, epochs, setting = min(trials, key=lambda trial: trial[0])
         self.choice = {**setting, "epochs": epochs, "inner validation loss": loss}
         self.network = self._network(horizon, setting).fit(x, time, event, epochs=epochs)
