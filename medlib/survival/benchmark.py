@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from medlib.data.aorsf_bench import BenchmarkSet
 from medlib.metrics.benchmark_scores import (
@@ -78,15 +78,41 @@ class BenchmarkRecipe:
 ModelFactory = Callable[[int], object]  # seed -> an unfitted model with fit / survival
 
 
-def score_split(data: BenchmarkSet, test_rows: np.ndarray,
-                models: dict[str, ModelFactory], seed: int) -> list[dict]:
-    """Fit every model on the training half of one split and score it on the test half."""
+def _split_inputs(data: BenchmarkSet, test_rows: np.ndarray):
     test = np.zeros(data.n_rows, bool)
     test[test_rows] = True
     recipe = BenchmarkRecipe(data.categorical).fit(data.features[~test])
     x_train, x_test = recipe.transform(data.features[~test]), recipe.transform(
         data.features[test])
     times = evaluation_times(data.time, data.event, data.time[test], data.event[test])
+    return test, recipe, x_train, x_test, times
+
+
+def split_survival(data: BenchmarkSet, test_rows: np.ndarray,
+                   models: dict[str, ModelFactory], seed: int) -> pd.DataFrame:
+    """Every model's predicted survival for every test row of one split at each of the
+    split's evaluation times, long format (model, row, time, event, evaluation time,
+    survival): what an independent check needs to recompute the split's scores."""
+    test, _, x_train, x_test, times = _split_inputs(data, test_rows)
+    frames = []
+    for name, make in models.items():
+        model = make(seed).fit(x_train, data.time[~test], data.event[~test])
+        survival = model.survival(x_test, times)
+        frames.append(pd.DataFrame({
+            "model": name,
+            "row": np.repeat(np.flatnonzero(test), len(times)),
+            "time": np.repeat(data.time[test], len(times)),
+            "event": np.repeat(data.event[test].astype(int), len(times)),
+            "evaluation time": np.tile(times, test.sum()),
+            "survival": survival.ravel(),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def score_split(data: BenchmarkSet, test_rows: np.ndarray,
+                models: dict[str, ModelFactory], seed: int) -> list[dict]:
+    """Fit every model on the training half of one split and score it on the test half."""
+    test, recipe, x_train, x_test, times = _split_inputs(data, test_rows)
     rows = []
     for name, make in models.items():
         start = clock.perf_counter()
