@@ -473,6 +473,99 @@ def check_treatment_benefit(result: dict, predictions: pd.DataFrame) -> list[Com
     return out
 
 
+def _censoring_survival(time: np.ndarray, event: np.ndarray):
+    """Kaplan-Meier estimate of the censoring distribution G (censorings are its events),
+    written here: G(t) = prod over distinct times s <= t of (1 - censored at s / at risk at s)."""
+    times = np.unique(time)
+    at_risk = np.array([(time >= s).sum() for s in times])
+    censored = np.array([((time == s) & ~event).sum() for s in times])
+    values = np.cumprod(1.0 - censored / at_risk)
+
+    def g(t: np.ndarray) -> np.ndarray:
+        index = np.searchsorted(times, t, side="right") - 1
+        return np.where(index >= 0, values[np.clip(index, 0, None)], 1.0)
+    return g
+
+
+def time_dependent_auc(time, event, risk, t) -> float:
+    """Cumulative/dynamic AUC at t (Uno 2007; Blanche 2013): cases dead by t weighted by
+    1/G(T_i), controls event-free after t, ties in risk half."""
+    g = _censoring_survival(time, event)
+    cases = (time <= t) & event
+    controls = time > t
+    weights = 1.0 / g(time[cases])
+    diff = risk[cases][:, None] - risk[controls][None, :]
+    concordant = (diff > 0) + 0.5 * (diff == 0)
+    return float((weights[:, None] * concordant).sum() / (weights.sum() * controls.sum()))
+
+
+def ipcw_brier(time, event, survival, t) -> float:
+    """Brier score at t (Graf 1999): dead by t weighted 1/G(T_i), alive after t 1/G(t)."""
+    g = _censoring_survival(time, event)
+    dead = (time <= t) & event
+    alive = time > t
+    score = np.zeros(len(time))  # censored before t: weight 0
+    score[dead] = survival[dead] ** 2 / g(time[dead])
+    score[alive] = (1 - survival[alive]) ** 2 / g(np.array([t]))[0]
+    return float(score.mean())
+
+
+def kaplan_meier_at(time, event, t) -> float:
+    times = np.unique(time[event])
+    factors = [1 - ((time == s) & event).sum() / (time >= s).sum() for s in times if s <= t]
+    return float(np.prod(factors))
+
+
+def check_progression_benchmarks(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
+    """Split 0 of pbc_orsf: every model's time-dependent C and IPA recomputed from its
+    predicted survival at the split's evaluation times with the IPCW estimators written
+    above; then, from the per-split records, every model's mean over splits with its
+    corrected resampled t interval (Nadeau and Bengio 2003), on both tasks, and the
+    JMbayes2-setting means over folds."""
+    from scipy import stats
+
+    out = []
+    first = {row["model"]: row for row in result["extras"]["per_split::pbc_orsf"]
+             if row["split"] == 0}
+    for model, rows in predictions[predictions["split"] == 0].groupby("model", sort=False):
+        wide = rows.pivot(index="row", columns="evaluation time", values="survival")
+        people = rows.drop_duplicates("row").set_index("row").loc[wide.index]
+        time, event = people["time"].to_numpy(float), people["event"].to_numpy(bool)
+        times = wide.columns.to_numpy(float)
+        survival = wide.to_numpy(float)
+        c = np.mean([time_dependent_auc(time, event, 1 - survival[:, j], t)
+                     for j, t in enumerate(times)])
+        model_bs = [ipcw_brier(time, event, survival[:, j], t) for j, t in enumerate(times)]
+        null_bs = [ipcw_brier(time, event, np.full(len(time), kaplan_meier_at(time, event, t)), t)
+                   for t in times]
+        ipa = 1 - np.trapezoid(model_bs, times) / np.trapezoid(null_bs, times)
+        out.append(compared(f"per_split::pbc_orsf/0/{model}/time-dependent C",
+                            first[model]["time-dependent C"], (float(c), 2 * HALF_LAST_DIGIT)))
+        out.append(compared(f"per_split::pbc_orsf/0/{model}/IPA", first[model]["IPA"],
+                            (float(ipa), 2 * HALF_LAST_DIGIT)))
+    for task in ("pbc_orsf", "nafld"):
+        per_split = pd.DataFrame(result["extras"][f"per_split::{task}"])
+        for model, part in per_split.groupby("model", sort=False):
+            for score in ("time-dependent C", "IPA"):
+                values = part[score].to_numpy(float)
+                k = len(values)
+                half = stats.t.ppf(0.975, k - 1) * np.sqrt((1 / k + 1.0) * values.var(ddof=1))
+                metric = result["metrics"][f"{score}::{task}::{model}"]
+                assert metric["interval"] == "corrected_t_95", (task, model, score)
+                for key, value in (("value", values.mean()), ("low", values.mean() - half),
+                                   ("high", values.mean() + half)):
+                    suffix = "" if key == "value" else f"::{key}"
+                    out.append(Comparison(f"metrics::{score}::{task}::{model}{suffix}",
+                                          metric[key], float(value)))
+    folds = pd.DataFrame(result["extras"]["per_fold::JMbayes2 setting"])
+    for model, part in folds.groupby("model", sort=False):
+        for score in ("AUC", "integrated Brier, Simpson"):
+            out.append(Comparison(f"metrics::{score}::JMbayes2 setting::{model}",
+                                  result["metrics"][f"{score}::JMbayes2 setting::{model}"]["value"],
+                                  float(part[score].mean())))
+    return out
+
+
 CHECKS: dict[str, Callable[[dict, pd.DataFrame], list[Comparison]]] = {
     "cnn_beyond": check_cnn_beyond,
     "optimizers": check_optimizers,
@@ -485,6 +578,7 @@ CHECKS: dict[str, Callable[[dict, pd.DataFrame], list[Comparison]]] = {
     "large_models": check_large_models,
     "pretraining": check_pretraining,
     "treatment_benefit": check_treatment_benefit,
+    "progression_benchmarks": check_progression_benchmarks,
 }
 
 

@@ -19,7 +19,14 @@ import yaml
 from medlib.book.params import load_profiles, requirements
 from medlib.book.paths import PARAMS_FILE, REPO_ROOT
 from medlib.book.results import INTERVAL_KINDS, format_number
-from medlib.data.published import MEDMNIST_PLUS, MEDMNIST_V2, PLUS_SOURCE, SOURCE
+from medlib.data.published import (
+    AORSF_BENCH,
+    AORSF_SOURCE,
+    MEDMNIST_PLUS,
+    MEDMNIST_V2,
+    PLUS_SOURCE,
+    SOURCE,
+)
 
 TOC_FILE = REPO_ROOT / "_toc.yml"
 BEST_PAIR = "best_deep_vs_best_baseline"  # extras key of the progression chapters
@@ -72,6 +79,11 @@ def _medmnist_plus(model: str, column: int) -> Comparator:
                       like_for_like="224" not in model)
 
 
+def _aorsf_bench(task: str, learner: str) -> float:
+    """A learner's published time-dependent C in the aorsf benchmark (25 splits)."""
+    return {name: c for name, _, _, c, _ in AORSF_BENCH[task]}[learner]
+
+
 FINDINGS: tuple[Finding, ...] = (
     Finding("foundations", "Do the book's layers compute the equations on the page?",
             "largest error, NumPy equation vs Keras and torch layers (float64)",
@@ -115,6 +127,14 @@ FINDINGS: tuple[Finding, ...] = (
             "best deep model ({best_deep}), Harrell's C", "C Harrell::{best_deep}",
             (Comparator("best classical model ({best_baseline})", "progression_nafld",
                         "C Harrell::{best_baseline}"),)),
+    Finding("progression_benchmarks",
+            "…and like for like with a published benchmark (NAFLD, aorsf protocol)?",
+            "tuned discrete-time network, time-dependent C",
+            "time-dependent C::nafld::neural, discrete-time (tuned)",
+            (Comparator("random survival forest, same splits", "progression_benchmarks",
+                        "time-dependent C::nafld::random survival forest"),
+             Comparator("xgboost-cox, best published (25 of the same kind of splits)",
+                        value=_aorsf_bench("nafld", "xgboost-cox"), source=AORSF_SOURCE))),
     Finding("treatment_benefit", "Does D-penicillamine help PBC patients, on average?",
             "hazard ratio of death, D-penicillamine vs placebo (randomised trial)",
             "average effect::death (transplant censored)::hazard ratio (treated / control)",
