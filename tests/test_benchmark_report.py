@@ -1,0 +1,68 @@
+"""The benchmark chapter's sentences follow its numbers."""
+
+import pandas as pd
+import pytest
+
+from medlib.survival.benchmark_report import (
+    paired_text,
+    task_texts,
+    top_setting_text,
+    verdict,
+    window_texts,
+)
+from medlib.survival.benchmark_tables import paired_table, summary_over_splits
+
+PUBLISHED = pd.DataFrame({
+    "learner": ["best", "nn-cox"], "IPA": [0.3, 0.0], "IPA SD": [0.01, 0.01],
+    "time-dependent C": [0.90, 0.55], "C SD": [0.01, 0.1]})
+
+
+def per_split(net_offset: float) -> pd.DataFrame:
+    base = [0.85, 0.86, 0.84, 0.85]
+    rows = []
+    for k, c in enumerate(base):
+        rows.append({"split": k, "model": "net", "time-dependent C": c + net_offset + 0.001 * k,
+                     "IPA": 0.2})
+        rows.append({"split": k, "model": "cox", "time-dependent C": c, "IPA": 0.2})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("offset", "words"), [(0.02, "ahead of the best baseline (cox)"),
+                                               (-0.02, "behind the best baseline (cox)")])
+def test_verdict_reads_the_paired_interval(offset, words):
+    table = per_split(offset)
+    paired = paired_table(table, [("net", "cox")]).assign(task="t")
+    sentence = verdict(summary_over_splits(table), PUBLISHED, paired, "t", "T", "net")
+    assert words in sentence and "below the benchmark's best published row" in sentence
+
+
+def test_task_texts_rank_and_gap():
+    texts = task_texts(summary_over_splits(per_split(0.02)), PUBLISHED, "net")
+    assert texts["best_published"] == "best" and texts["rank_network"] == "2"
+    assert texts["nn_cox"] == "0.550" and texts["network_gap"].startswith("-0.02")
+
+
+def test_paired_and_setting_texts():
+    paired = paired_table(per_split(0.02), [("net", "cox")]).assign(task="t")
+    assert paired_text(paired, "t", "net − cox").endswith("ahead in 4 of 4 splits")
+    won = pd.DataFrame({"hidden": [32, 128], "dropout": [0.1, 0.4],
+                        "learning_rate": [0.01, 0.003], "splits": [3, 1],
+                        "median_epochs": [12.0, 30.0]})
+    assert top_setting_text(won) == ("32 units, dropout 0.1, learning rate 0.01 (3 of 4 splits, "
+                                     "median 12 epochs)")
+
+
+def test_window_texts_count_one_round_and_compare_round_by_round():
+    rows = []
+    for repeat in range(2):
+        for fold in range(2):
+            for model, auc in (("cox", 0.80), ("deep", 0.70 + 0.2 * repeat)):
+                rows.append({"repeat": repeat, "fold": fold, "model": model, "AUC": auc,
+                             "test people": 50, "events in window": 5 + fold,
+                             "integrated Brier, Simpson": 0.1})
+    per_fold = pd.DataFrame(rows)
+    summary = per_fold.groupby("model", sort=False)[["AUC", "integrated Brier, Simpson"]].mean()
+    texts = window_texts(per_fold, summary, ("deep",))
+    assert texts["window_people"] == "100" and texts["window_events"] == "11"
+    assert texts["window_events_range"] == "5–6"
+    assert "the rounds disagree" in texts["window_verdict"]
