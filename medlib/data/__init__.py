@@ -8,6 +8,8 @@
 - :mod:`.cohorts`: the PBC and NAFLD visit cohorts (chapters ``progression_pbc``,
   ``progression_nafld``, ``interpretability``).
 - :mod:`.augment`: the training augmentation and test-time views (chapter ``cnn_beyond``).
+- :mod:`.aorsf_bench`: the aorsf benchmark's ``pbc_orsf`` and NAFLD sets, rebuilt row for
+  row (chapter ``progression_benchmarks``).
 - :mod:`.published`: published results the chapters compare with.
 """
 

@@ -10,8 +10,11 @@
   ``cnn_diagnosis``, ``labelling``.
 - :mod:`.split_gap`: the validation-to-test gap per class and the errors of the
   seed-averaged model. Chapter ``cnn_beyond``.
-- :mod:`.repeated_splits`: means and 2.5th-97.5th percentiles over repeated splits.
-  Chapters ``progression_pbc``, ``progression_nafld``.
+- :mod:`.repeated_splits`: means and 2.5th-97.5th percentiles over repeated splits, and
+  the corrected resampled t interval of a mean over random splits. Chapters
+  ``progression_pbc``, ``progression_nafld``, ``progression_benchmarks``.
+- :mod:`.benchmark_scores`: the aorsf benchmark's time-dependent C and index of prediction
+  accuracy at its evaluation times. Chapter ``progression_benchmarks``.
 - :mod:`.survival`: progression (time-to-event) models: Harrell's and Uno's C-index,
   time-dependent AUC, integrated Brier score, calibration at a horizon. Chapter
   ``progression``.
