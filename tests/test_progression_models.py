@@ -8,7 +8,7 @@ import torch
 from medlib.data.cohorts import VisitCohort
 from medlib.metrics.survival import survival_metrics
 from medlib.models.attention import VisitSelfAttention, time_encoding
-from medlib.models.recurrent import recurrent_survival_model
+from medlib.models.recurrent import VisitRecurrent
 from medlib.survival.discrete_time import interval_edges
 from medlib.survival.landmark import LandmarkBuilder
 from medlib.survival.progression import fit_attention, fit_cox, fit_forest, fit_recurrent
@@ -103,14 +103,17 @@ def test_padding_does_not_change_the_attention_output():
 
 
 def test_recurrent_model_ignores_masked_visits():
-    model = recurrent_survival_model("GRU", 4, 3, 2)
-    x = np.random.default_rng(0).standard_normal((1, 4, 3)).astype("float32")
-    mask = np.array([[True, True, False, False]])
-    garbage = x.copy()
-    garbage[0, 2:] = 100.0
-    np.testing.assert_allclose(model([x, mask]), model([garbage, mask]), rtol=1e-6)
+    torch.manual_seed(0)
+    for kind in ("SimpleRNN", "GRU", "LSTM"):
+        model = VisitRecurrent(kind, 3, 2).eval()
+        x = torch.randn(1, 4, 3)
+        mask = torch.tensor([[True, True, False, False]])
+        garbage = x.clone()
+        garbage[0, 2:] = 100.0
+        with torch.no_grad():
+            assert torch.equal(model(x, mask), model(garbage, mask))
     with pytest.raises(ValueError, match="choose from SimpleRNN, GRU, LSTM"):
-        recurrent_survival_model("Transformer", 4, 3, 2)
+        VisitRecurrent("Transformer", 3, 2)
 
 
 def test_time_encoding_separates_visit_times():
@@ -141,3 +144,62 @@ def test_deep_models_stop_early_with_the_shared_rule(synthetic, monkeypatch):
         assert not selection.higher_is_better and selection.min_delta == 1e-4
         assert selection.should_stop and selection.epochs_seen < 30  # stopped early
         assert selection.epochs_seen == selection.best_epoch + 1 + 2
+
+
+def test_baselines_read_survival_as_their_step_functions(synthetic):
+    """The survival arrays read off at any time equal scikit-survival's step functions (to
+    round-off: the two average the trees in different orders)."""
+    from sksurv.ensemble import RandomSurvivalForest
+
+    train, _, test = synthetic
+    forest = fit_forest(train, test, seed=0, n_estimators=10)
+    reference = RandomSurvivalForest(n_estimators=10, min_samples_leaf=10, max_features="sqrt",
+                                     n_jobs=2, random_state=0).fit(
+        train.at_landmark, np.array(list(zip(train.event, train.time, strict=True)),
+                                    dtype=[("event", bool), ("time", float)]))
+    functions = reference.predict_survival_function(test.at_landmark)
+    times = np.array([0.0, 0.01, 0.5, 1.0, 2.5, 100.0])
+    expected = np.vstack([f(np.clip(times, None, f.x[-1])) for f in functions])
+    np.testing.assert_allclose(forest.survival_fn(times), expected, rtol=0, atol=1e-12)
+
+
+def test_search_keeps_the_setting_with_the_lowest_validation_loss(synthetic):
+    from medlib.survival.progression import SearchGrid, fit_deep, fit_searched
+
+    train, val, test = synthetic
+    edges = interval_edges(6, 6)
+    grid = SearchGrid.parse("8,16", "0.1,0.3")
+    assert grid.settings() == [{"units": 8, "dropout": 0.1}, {"units": 8, "dropout": 0.3},
+                               {"units": 16, "dropout": 0.1}, {"units": 16, "dropout": 0.3}]
+    searched = fit_searched("GRU", grid, train, val, test, edges, epochs=5, seed=0)
+    trials = searched.extras["search"]
+    assert len(trials) == 4 and sum(trial["chosen"] for trial in trials) == 1
+    best = min(trials, key=lambda trial: trial["validation_loss"])
+    assert best["chosen"]
+    assert searched.extras["setting"] == {"units": best["units"], "dropout": best["dropout"]}
+    # the winner is the model fitted at that setting, not a refit
+    alone = fit_deep("GRU", train, val, test, edges, 5, 0, **searched.extras["setting"])
+    np.testing.assert_array_equal(searched.risk, alone.risk)
+
+
+def test_search_on_a_subsample_refits_the_winner_on_everyone(synthetic):
+    from medlib.survival.progression import SearchGrid, fit_deep, fit_searched
+
+    train, val, test = synthetic
+    edges = interval_edges(6, 6)
+    searched = fit_searched("self-attention, time-aware", SearchGrid((8,), (0.1, 0.3)), train,
+                            val, test, edges, epochs=5, seed=0, search_people=60)
+    refit = fit_deep("self-attention, time-aware", train, val, test, edges, 5, 0,
+                     **searched.extras["setting"])
+    np.testing.assert_array_equal(searched.risk, refit.risk)
+    with pytest.raises(ValueError, match="choose from SimpleRNN"):
+        fit_deep("Transformer", train, val, test, edges, 5, 0)
+
+
+def test_landmark_set_subset_cuts_every_person_array(synthetic):
+    train, _, _ = synthetic
+    part = train.subset(np.array([3, 0]))
+    assert list(part.ids) == [train.ids[3], train.ids[0]]
+    np.testing.assert_array_equal(part.sequences[1], train.sequences[0])
+    np.testing.assert_array_equal(part.time, train.time[[3, 0]])
+    assert part.feature_names == train.feature_names

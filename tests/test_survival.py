@@ -1,6 +1,5 @@
-"""medlib.survival.discrete_time: targets, likelihoods in NumPy, Keras and torch, curves."""
+"""medlib.survival.discrete_time: targets, likelihoods in NumPy and torch, curves."""
 
-import keras
 import numpy as np
 import pytest
 import torch
@@ -8,7 +7,6 @@ import torch
 from medlib.survival.discrete_time import (
     discrete_targets,
     interval_edges,
-    keras_nll,
     nll_numpy,
     survival_at,
     survival_curve,
@@ -24,14 +22,12 @@ def test_targets_mark_risk_sets_and_the_event_interval():
     np.testing.assert_array_equal(targets[:, 3:], [[1, 1, 0], [1, 1, 0], [1, 1, 1]])
 
 
-def test_three_implementations_of_the_likelihood_agree():
+def test_the_torch_likelihood_matches_the_numpy_reference():
     rng = np.random.default_rng(0)
     logits = rng.standard_normal((20, 3))
     targets = discrete_targets(rng.uniform(0, 4, 20), rng.random(20) < 0.5, EDGES)
     expected = nll_numpy(logits, targets)
-    in_keras = float(keras.ops.mean(keras_nll(targets.astype("float32"), logits.astype("float32"))))
     in_torch = float(torch_nll(torch.tensor(logits), torch.tensor(targets, dtype=torch.float64)))
-    assert in_keras == pytest.approx(expected, rel=1e-5)
     assert in_torch == pytest.approx(expected, rel=1e-10)
 
 

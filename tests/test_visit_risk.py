@@ -1,18 +1,23 @@
 """medlib.survival.visit_risk: risk after each visit reads only the visits up to it."""
 
-import keras
 import numpy as np
 import pytest
+import torch
 
-from medlib.models.recurrent import recurrent_survival_model
+from medlib.models.recurrent import VisitRecurrent
 from medlib.survival.discrete_time import interval_edges
 from medlib.survival.visit_risk import risk_after_each_visit
 
 
 @pytest.fixture(scope="module")
 def gru():
-    keras.utils.set_random_seed(0)
-    return recurrent_survival_model("GRU", max_visits=6, n_features=3, n_intervals=10, units=4)
+    torch.manual_seed(0)
+    return VisitRecurrent("GRU", n_features=3, n_intervals=10, units=4).eval()
+
+
+def logits_of(model, sequence, mask):
+    with torch.no_grad():
+        return model(torch.as_tensor(sequence), torch.as_tensor(mask)).numpy()
 
 
 def test_each_risk_ignores_the_later_visits(gru):
@@ -26,9 +31,9 @@ def test_each_risk_ignores_the_later_visits(gru):
     # the risk after visit 2 is the full model's risk for a record that ends at visit 2
     truncated = sequence.copy()
     truncated[2:] = rng.standard_normal((4, 3))
-    logits = np.asarray(gru([truncated[None], mask[None] & (np.arange(6) < 2)], training=False))
+    logits = logits_of(gru, truncated[None], mask[None] & (np.arange(6) < 2))
     hazards = 1 / (1 + np.exp(-logits[0]))
     assert risks[1] == pytest.approx(1 - np.prod(1 - hazards[:5]), rel=1e-6)
     # and the last one is the prediction from every visit
-    logits = np.asarray(gru([sequence[None], mask[None]], training=False))
+    logits = logits_of(gru, sequence[None], mask[None])
     assert risks[-1] == pytest.approx(1 - np.prod(1 - 1 / (1 + np.exp(-logits[0, :5]))), rel=1e-6)

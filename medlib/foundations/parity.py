@@ -234,22 +234,30 @@ def _keras_gates_to_torch(kind: str, matrix: np.ndarray) -> np.ndarray:
     return np.concatenate([r, z, h], axis=-1)
 
 
-def torch_recurrent(
-    kind: str, x: np.ndarray, weights: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """torch's ``nn.RNN``/``nn.GRU``/``nn.LSTM`` (batch first, float64) with Keras-layout
-    ``weights`` converted: transposed kernels, GRU gates reordered, Keras's GRU input/recurrent
-    biases to ``bias_ih``/``bias_hh``, a single Keras bias to ``bias_ih`` with ``bias_hh = 0``.
-    torch's layers take no mask; returns ``(states, last_state)`` over all steps."""
+def load_keras_weights(layer: torch.nn.RNNBase, kind: str, weights: list[np.ndarray]) -> None:
+    """Copy Keras-layout recurrent ``weights`` (kernel, recurrent kernel, bias) into torch's
+    ``layer``: transposed kernels, GRU gates reordered, Keras's GRU input/recurrent biases
+    to ``bias_ih``/``bias_hh``, a single Keras bias to ``bias_ih`` with ``bias_hh = 0``."""
     kernel, recurrent_kernel, bias = weights
-    units = recurrent_kernel.shape[0]
-    layer = TORCH_RECURRENT[kind](kernel.shape[0], units, batch_first=True).double()
     bias_ih, bias_hh = (bias[0], bias[1]) if kind == "GRU" else (bias, np.zeros_like(bias))
     with torch.no_grad():
         layer.weight_ih_l0.copy_(_torch(_keras_gates_to_torch(kind, kernel).T))
         layer.weight_hh_l0.copy_(_torch(_keras_gates_to_torch(kind, recurrent_kernel).T))
         layer.bias_ih_l0.copy_(_torch(_keras_gates_to_torch(kind, bias_ih)))
         layer.bias_hh_l0.copy_(_torch(_keras_gates_to_torch(kind, bias_hh)))
+
+
+def torch_recurrent(
+    kind: str, x: np.ndarray, weights: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """torch's ``nn.RNN``/``nn.GRU``/``nn.LSTM`` (batch first, float64) with Keras-layout
+    ``weights`` converted (:func:`load_keras_weights`). torch's layers take no mask; returns
+    ``(states, last_state)`` over all steps."""
+    kernel, recurrent_kernel, _ = weights
+    layer = TORCH_RECURRENT[kind](kernel.shape[0], recurrent_kernel.shape[0],
+                                  batch_first=True).double()
+    load_keras_weights(layer, kind, weights)
+    with torch.no_grad():
         states, last = layer(_torch(x))
     last = last[0] if kind == "LSTM" else last  # LSTM returns (h_n, c_n)
     return states.numpy(), last[0].numpy()
@@ -287,27 +295,31 @@ def recurrent_equality(seed: int, kind: str) -> dict[str, float]:
 
 
 def recurrent_survival_equality(seed: int, kind: str) -> dict[str, float]:
-    """:func:`medlib.models.recurrent.recurrent_survival_model` (built in float64, called in
-    inference so dropout is off) against ``reference.recurrent_survival_forward``, on right-padded
-    visit sequences of lengths 1 to 6."""
-    from medlib.models.recurrent import recurrent_survival_model
+    """:class:`medlib.models.recurrent.VisitRecurrent` (float64, in evaluation mode so
+    dropout is off) against ``reference.recurrent_survival_forward``, on right-padded visit
+    sequences of lengths 1 to 6: the model reads the state after each person's last real
+    visit, so the padding after it must not matter."""
+    from medlib.models.recurrent import VisitRecurrent
 
     rng = np.random.default_rng(seed)
     steps, n_features, n_intervals = 6, 4, 3
-    with keras_float64():
-        model = recurrent_survival_model(kind, steps, n_features, n_intervals, units=5)
     weights = [
         *random_recurrent_weights(rng, kind, n_features, 5),
         rng.normal(scale=0.5, size=(5, n_intervals)),
         rng.normal(scale=0.5, size=n_intervals),
     ]
-    model.set_weights(weights)
+    model = VisitRecurrent(kind, n_features, n_intervals, units=5).double().eval()
+    load_keras_weights(model.recurrent, kind, weights[:3])
+    with torch.no_grad():
+        model.head.weight.copy_(_torch(weights[3].T))
+        model.head.bias.copy_(_torch(weights[4]))
     sequences = rng.normal(size=(4, steps, n_features))
     mask = _visit_mask([6, 1, 4, 2], steps)
     sequences[~mask] = 0.0  # padding as the landmark builder writes it
     expected = reference.recurrent_survival_forward(kind, sequences, mask, weights)
-    got = _keras_numpy(model([sequences, mask], training=False))
-    return {"Keras": _max_abs(got, expected)}
+    with torch.no_grad():
+        got = model(_torch(sequences), torch.from_numpy(mask)).numpy()
+    return {"torch": _max_abs(got, expected)}
 
 
 # --- attention ---------------------------------------------------------------------------
@@ -457,7 +469,7 @@ def _checks(seed: int) -> list[tuple[str, str, dict[str, float]]]:
         checks.append(
             (
                 f"{kind} survival model",
-                "models.recurrent.recurrent_survival_model",
+                "models.recurrent.VisitRecurrent",
                 recurrent_survival_equality(seed, kind),
             )
         )

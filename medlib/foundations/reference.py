@@ -406,9 +406,9 @@ def seed_cnn_forward(x: np.ndarray, weights: list[np.ndarray]) -> np.ndarray:
 def recurrent_survival_forward(
     kind: str, sequences: np.ndarray, mask: np.ndarray, weights: list[np.ndarray]
 ) -> np.ndarray:
-    """Hazard logits of :func:`medlib.models.recurrent.recurrent_survival_model` in inference
-    (dropout off) from its ``get_weights()`` list: the state after the last real visit, then a
-    dense layer."""
+    """Hazard logits of :class:`medlib.models.recurrent.VisitRecurrent` in inference (dropout
+    off) from Keras-layout ``weights`` (kernel, recurrent kernel, bias, head kernel, head
+    bias): the state after the last real visit, then a dense layer."""
     if kind not in RECURRENT_LAYERS:
         raise ValueError(f"unknown recurrent layer {kind!r}; choose from {list(RECURRENT_LAYERS)}")
     kernel, recurrent_kernel, bias, head_kernel, head_bias = weights

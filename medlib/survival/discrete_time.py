@@ -46,17 +46,6 @@ def nll_numpy(logits: np.ndarray, targets: np.ndarray) -> float:
     return float(np.mean(-np.sum(at_risk * (events * log_h + (1 - events) * log_1mh), axis=1)))
 
 
-def keras_nll(targets, logits):
-    """The likelihood as a Keras loss; ``targets`` from :func:`discrete_targets`."""
-    from keras import ops
-
-    j = ops.shape(logits)[-1]
-    events, at_risk = targets[:, :j], targets[:, j:]
-    log_h = -ops.softplus(-logits)
-    log_1mh = -ops.softplus(logits)
-    return -ops.sum(at_risk * (events * log_h + (1 - events) * log_1mh), axis=-1)
-
-
 def torch_nll(logits, targets):
     """The likelihood for torch models, mean over people."""
     from torch.nn import functional

@@ -10,6 +10,7 @@ baselines their baseline and at-landmark covariates. Chapter: ``progression``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,6 +37,13 @@ class LandmarkSet:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def subset(self, rows: np.ndarray) -> LandmarkSet:
+        """The people at positions ``rows``, every per-person array cut alike."""
+        per_person = ("ids", "sequences", "mask", "visit_times", "baseline", "at_landmark",
+                      "time", "event")
+        return dataclasses.replace(self, **{name: getattr(self, name)[rows]
+                                            for name in per_person})
 
 
 class LandmarkBuilder:

@@ -1,6 +1,6 @@
 """One split of the progression experiment: fit every model, score it on the test people.
 
-Deep models (recurrent in Keras, attention in torch) are trained with the discrete-time
+Deep models (recurrent and attention, torch) are trained with the discrete-time
 likelihood of :mod:`medlib.survival.discrete_time`, with early stopping on a validation part of
 the training people (:class:`medlib.train.selection.BestEpoch`: lowest validation loss, by more
 than 1e-4, patience 5); survival baselines come from scikit-survival. Every model returns the same
@@ -10,10 +10,8 @@ of :mod:`medlib.metrics.survival` treat them alike. Chapter: ``progression``.
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,10 +21,9 @@ from sksurv.linear_model import CoxPHSurvivalAnalysis
 
 from medlib.metrics.survival import outcome_array
 from medlib.models.attention import VisitSelfAttention
-from medlib.models.recurrent import recurrent_survival_model
+from medlib.models.recurrent import VisitRecurrent
 from medlib.survival.discrete_time import (
     discrete_targets,
-    keras_nll,
     survival_at,
     survival_curve,
     torch_nll,
@@ -65,18 +62,55 @@ def _early_stopping(patience: int) -> BestEpoch:
     return BestEpoch(higher_is_better=False, min_delta=1e-4, patience=patience)
 
 
-@contextmanager
-def _quiet_tensorflow_retracing() -> Iterator[None]:
-    """Each split builds new Keras models, and TensorFlow warns about re-tracing its step
-    function every few models; the notice is expected here, so it is silenced while
-    training and the logger restored afterwards."""
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+def _torch_batch(data: LandmarkSet, rows: np.ndarray) -> tuple[torch.Tensor, ...]:
+    return (
+        torch.from_numpy(data.sequences[rows]),
+        torch.from_numpy(data.mask[rows]),
+        torch.from_numpy(data.visit_times[rows]),
+    )
+
+
+def _fit_visit_model(
+    model: torch.nn.Module,
+    logits_of: Callable[[torch.nn.Module, tuple[torch.Tensor, ...]], torch.Tensor],
+    train: LandmarkSet,
+    val: LandmarkSet,
+    edges: np.ndarray,
+    epochs: int,
+    seed: int,
+    batch_size: int,
+    learning_rate: float,
+    patience: int,
+) -> BestEpoch:
+    """Adam on shuffled mini-batches of people, the discrete-time likelihood as the loss,
+    early stopping on the validation people (:func:`medlib.train.torch_loop.train_epochs`);
+    ``model`` ends with the weights of its best epoch, and the returned selection holds
+    that epoch and its validation loss (what :func:`fit_searched` compares)."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    targets = {
+        name: torch.from_numpy(discrete_targets(d.time, d.event, edges))
+        for name, d in (("train", train), ("val", val))
+    }
+    rng = np.random.default_rng(seed)
+
+    def batches():
+        for rows in np.array_split(rng.permutation(len(train)), max(1, len(train) // batch_size)):
+            yield (rows,)
+
+    def loss(rows: np.ndarray) -> torch.Tensor:
+        return torch_nll(logits_of(model, _torch_batch(train, rows)), targets["train"][rows])
+
+    def validation_loss() -> float:
+        model.eval()
+        with torch.no_grad():
+            logits = logits_of(model, _torch_batch(val, np.arange(len(val))))
+            return float(torch_nll(logits, targets["val"]))
+
+    selection = _early_stopping(patience)
+    train_epochs(model, optimizer, epochs, batches, loss, validate=validation_loss,
+                 selection=selection)
+    model.eval()
+    return selection
 
 
 def fit_recurrent(
@@ -91,47 +125,21 @@ def fit_recurrent(
     batch_size: int = 64,
     learning_rate: float = 3e-3,
     patience: int = 5,
+    dropout: float = 0.1,
 ) -> FittedPrediction:
-    """Keras SimpleRNN / GRU / LSTM, Adam on mini-batches, early stopping on the validation
-    likelihood (the shared :class:`~medlib.train.selection.BestEpoch` rule).
-
-    The loop is a plain one of ``train_on_batch`` calls, not :mod:`medlib.train.keras_loop`'s
-    ``Model.fit``: fit costs about 0.15 s of bookkeeping per epoch (callbacks, a new data
-    adapter, logs), which 20 splits x 3 models x up to 40 epochs cannot afford on tiny
-    cohorts; the selection rule is the same object either way."""
-    import keras
-
+    """SimpleRNN / GRU / LSTM (:class:`medlib.models.recurrent.VisitRecurrent`), Adam on
+    mini-batches, early stopping on the validation likelihood (the shared
+    :class:`~medlib.train.selection.BestEpoch` rule). ``extras["model"]`` is the fitted model."""
     start = time.perf_counter()
-    keras.utils.set_random_seed(seed)
-    model = recurrent_survival_model(
-        kind, train.sequences.shape[1], train.sequences.shape[2], len(edges) - 1, units=units
-    )
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=keras_nll)
-    y_train = discrete_targets(train.time, train.event, edges)
-    y_val = discrete_targets(val.time, val.event, edges)
-    rng = np.random.default_rng(seed)
-    selection = _early_stopping(patience)
-    with _quiet_tensorflow_retracing():
-        for _ in range(epochs):
-            order = rng.permutation(len(train))
-            for rows in np.array_split(order, max(1, len(train) // batch_size)):
-                model.train_on_batch([train.sequences[rows], train.mask[rows]], y_train[rows])
-            val_logits = model([val.sequences, val.mask], training=False)
-            selection.update(float(keras.ops.mean(keras_nll(y_val, val_logits))), model.get_weights)
-            if selection.should_stop:
-                break
-    model.set_weights(selection.best_state)
-    logits = keras.ops.convert_to_numpy(model([test.sequences, test.mask], training=False))
-    hazards = 1 / (1 + np.exp(-logits))
-    return _discrete_prediction(hazards, edges, time.perf_counter() - start, {"model": model})
-
-
-def _torch_batch(data: LandmarkSet, rows: np.ndarray) -> tuple[torch.Tensor, ...]:
-    return (
-        torch.from_numpy(data.sequences[rows]),
-        torch.from_numpy(data.mask[rows]),
-        torch.from_numpy(data.visit_times[rows]),
-    )
+    torch.manual_seed(seed)
+    model = VisitRecurrent(kind, train.sequences.shape[2], len(edges) - 1, units=units,
+                           dropout=dropout)
+    selection = _fit_visit_model(model, lambda m, batch: m(*batch[:2]), train, val, edges, epochs,
+                                 seed, batch_size, learning_rate, patience)
+    with torch.no_grad():
+        hazards = torch.sigmoid(model(*_torch_batch(test, np.arange(len(test)))[:2])).numpy()
+    return _discrete_prediction(hazards, edges, time.perf_counter() - start,
+                                {"model": model, **_selected(selection)})
 
 
 def fit_attention(
@@ -146,60 +154,138 @@ def fit_attention(
     batch_size: int = 64,
     learning_rate: float = 3e-3,
     patience: int = 5,
+    dropout: float = 0.1,
 ) -> FittedPrediction:
-    """The corrected self-attention model (torch) with early stopping on validation loss,
-    trained by the shared torch loop :func:`medlib.train.torch_loop.train_epochs`.
-    ``extras["attention"]`` holds the test people's attention weights."""
+    """The corrected self-attention model (:class:`medlib.models.attention.VisitSelfAttention`),
+    trained like :func:`fit_recurrent`. ``extras["attention"]`` holds the test people's
+    attention weights."""
     start = time.perf_counter()
     torch.manual_seed(seed)
     model = VisitSelfAttention(
-        train.sequences.shape[2], len(edges) - 1, d_model=d_model, time_aware=time_aware
+        train.sequences.shape[2], len(edges) - 1, d_model=d_model, time_aware=time_aware,
+        dropout=dropout,
     )
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
-    targets = {
-        name: torch.from_numpy(discrete_targets(d.time, d.event, edges))
-        for name, d in (("train", train), ("val", val))
-    }
-    rng = np.random.default_rng(seed)
-
-    def batches():
-        for rows in np.array_split(rng.permutation(len(train)), max(1, len(train) // batch_size)):
-            yield (rows,)
-
-    def loss(rows: np.ndarray) -> torch.Tensor:
-        logits, _ = model(*_torch_batch(train, rows))
-        return torch_nll(logits, targets["train"][rows])
-
-    def validation_loss() -> float:
-        model.eval()
-        with torch.no_grad():
-            logits, _ = model(*_torch_batch(val, np.arange(len(val))))
-            return float(torch_nll(logits, targets["val"]))
-
-    train_epochs(
-        model, optimizer, epochs, batches, loss,
-        validate=validation_loss, selection=_early_stopping(patience),
-    )
-    model.eval()
+    selection = _fit_visit_model(model, lambda m, batch: m(*batch)[0], train, val, edges, epochs,
+                                 seed, batch_size, learning_rate, patience)
     with torch.no_grad():
         logits, weights = model(*_torch_batch(test, np.arange(len(test))))
     hazards = torch.sigmoid(logits).numpy()
     return _discrete_prediction(
-        hazards, edges, time.perf_counter() - start, {"attention": weights.numpy(), "model": model}
+        hazards, edges, time.perf_counter() - start,
+        {"attention": weights.numpy(), "model": model, **_selected(selection)},
     )
+
+
+def _selected(selection: BestEpoch) -> dict:
+    return {"validation_loss": float(selection.best), "epochs": selection.best_epoch + 1}
+
+
+#: The chapter's deep models, by name: the seed's recurrent design in three cells, and the
+#: corrected self-attention without and with an encoding of the visits' actual times.
+DEEP_MODELS = ("SimpleRNN", "GRU", "LSTM", "self-attention", "self-attention, time-aware")
+
+
+def fit_deep(
+    name: str,
+    train: LandmarkSet,
+    val: LandmarkSet,
+    test: LandmarkSet,
+    edges: np.ndarray,
+    epochs: int,
+    seed: int,
+    units: int = 32,
+    dropout: float = 0.1,
+    batch_size: int = 64,
+) -> FittedPrediction:
+    """Fit the deep model called ``name`` (one of :data:`DEEP_MODELS`) at one setting."""
+    if name not in DEEP_MODELS:
+        raise ValueError(f"unknown deep model {name!r}; choose from {', '.join(DEEP_MODELS)}")
+    if name.startswith("self-attention"):
+        return fit_attention(train, val, test, edges, epochs, name.endswith("time-aware"), seed,
+                             d_model=units, dropout=dropout, batch_size=batch_size)
+    return fit_recurrent(name, train, val, test, edges, epochs, seed, units=units,
+                         dropout=dropout, batch_size=batch_size)
+
+
+@dataclass(frozen=True)
+class SearchGrid:
+    """A declared grid of deep-model settings: every combination of width and dropout is
+    fitted on the same training people and early-stopped on the same validation people
+    (so the number of epochs is searched too); the lowest validation loss wins. The test
+    people never take part."""
+
+    units: tuple[int, ...] = (32, 64)
+    dropout: tuple[float, ...] = (0.1, 0.3)
+
+    def settings(self) -> list[dict]:
+        return [{"units": u, "dropout": d} for u in self.units for d in self.dropout]
+
+    @classmethod
+    def parse(cls, units: str, dropout: str) -> SearchGrid:
+        """From notebook parameters such as ``"32,64"`` and ``"0.1,0.3"``."""
+        return cls(tuple(int(u) for u in units.split(",")),
+                   tuple(float(d) for d in dropout.split(",")))
+
+
+def fit_searched(
+    name: str,
+    grid: SearchGrid,
+    train: LandmarkSet,
+    val: LandmarkSet,
+    test: LandmarkSet,
+    edges: np.ndarray,
+    epochs: int,
+    seed: int,
+    batch_size: int = 64,
+    search_people: int = 0,
+) -> FittedPrediction:
+    """The deep model ``name`` at the setting of ``grid`` with the lowest validation loss.
+
+    ``search_people`` > 0 compares the settings on that many training people (a random
+    draw from ``seed``) and then refits the winner on all of them, which keeps a search
+    affordable on a large cohort; 0 compares them on every training person and keeps the
+    winner as fitted. ``extras`` gains ``setting`` (the winner) and ``search`` (each
+    setting's validation loss, best epoch and whether it was chosen); ``seconds`` covers
+    the whole search."""
+    start = time.perf_counter()
+    searched_on = train
+    if 0 < search_people < len(train):
+        rows = np.sort(np.random.default_rng(seed).choice(len(train), search_people,
+                                                          replace=False))
+        searched_on = train.subset(rows)
+    trials = []
+    for setting in grid.settings():
+        fitted = fit_deep(name, searched_on, val, test, edges, epochs, seed,
+                          batch_size=batch_size, **setting)
+        trials.append((fitted.extras["validation_loss"], setting, fitted))
+    _, best_setting, best = min(trials, key=lambda trial: trial[0])
+    if searched_on is not train:
+        best = fit_deep(name, train, val, test, edges, epochs, seed, batch_size=batch_size,
+                        **best_setting)
+    best.extras["setting"] = best_setting
+    best.extras["search"] = [{**setting, "validation_loss": loss,
+                              "epochs": fitted.extras["epochs"],
+                              "chosen": setting == best_setting}
+                             for loss, setting, fitted in trials]
+    best.seconds = time.perf_counter() - start
+    return best
 
 
 def _sksurv_prediction(
     estimator, x_train, train: LandmarkSet, x_test, start: float
 ) -> FittedPrediction:
+    """Fit, then read survival off the estimator's survival array at its knots, as its step
+    functions would be (held at the first value before the first knot and at the last one
+    beyond them; equal to the step functions' values, which a test checks), without
+    building one step function per test person."""
     estimator.fit(x_train, outcome_array(train.time, train.event))
-    functions = estimator.predict_survival_function(x_test)
+    curves = estimator.predict_survival_function(x_test, return_array=True)
     risk = estimator.predict(x_test)
-    domain_end = functions[0].x[-1]
+    knots = estimator.unique_times_
 
     def survival_fn(times: np.ndarray) -> np.ndarray:
-        clipped = np.clip(np.asarray(times, float), None, domain_end)
-        return np.vstack([f(clipped) for f in functions])
+        clipped = np.clip(np.asarray(times, float), knots[0], knots[-1])
+        return curves[:, np.searchsorted(knots, clipped, side="right") - 1]
 
     return FittedPrediction(risk, survival_fn, time.perf_counter() - start, {})
 
@@ -227,13 +313,18 @@ def fit_forest(
     seed: int,
     n_estimators: int = 200,
     min_samples_leaf: int = 10,
+    max_samples: int | None = None,
 ) -> FittedPrediction:
-    """Random survival forest (Ishwaran et al., 2008) on the at-landmark covariates."""
+    """Random survival forest (Ishwaran et al., 2008) on the at-landmark covariates.
+    ``max_samples`` caps each tree's bootstrap sample, as in
+    :func:`medlib.survival.baseline_models.survival_forest`: on the whole NAFLD cohort
+    (11,800 training people) full-size trees cost 50 s per split on 2 cores."""
     start = time.perf_counter()
     forest = RandomSurvivalForest(
         n_estimators=n_estimators,
         min_samples_leaf=min_samples_leaf,
         max_features="sqrt",
+        max_samples=max_samples,
         n_jobs=2,
         random_state=seed,
     )
