@@ -137,23 +137,6 @@ def survival_forest(n_trees: int = 200, min_leaf: int = 15, seed: int = 0,
         max_samples=max_samples, n_jobs=n_jobs, random_state=seed))
 
 
-class LinearPlusMLP(torch.nn.Module):
-    """Logits = a linear map of the inputs + a one-hidden-layer perceptron of them: the
-    network contains the linear (Cox-like) model as a special case and spends its hidden
-    units on what the linear part misses. On 8,775 NAFLD patients a plain perceptron
-    ranked deaths worse than a linear Cox model."""
-
-    def __init__(self, n_inputs: int, hidden: int, n_outputs: int, dropout: float) -> None:
-        super().__init__()
-        self.linear = torch.nn.Linear(n_inputs, n_outputs)
-        self.perceptron = torch.nn.Sequential(
-            torch.nn.Linear(n_inputs, hidden), torch.nn.ReLU(), torch.nn.Dropout(dropout),
-            torch.nn.Linear(hidden, n_outputs))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.linear(x) + self.perceptron(x)
-
-
 class DiscreteTimeNetwork:
     """A multilayer perceptron with the discrete-time hazard head of the progression
     chapters. It trains with Adam on three quarters of the patients it is given and keeps
@@ -166,10 +149,10 @@ class DiscreteTimeNetwork:
     def __init__(self, horizon: float, n_intervals: int = 12, hidden: int = 16,
                  dropout: float = 0.2, max_epochs: int = 300, patience: int = 20,
                  learning_rate: float = 0.01, weight_decay: float = 1e-3, seed: int = 0,
-                 batch_size: int | None = None, linear_path: bool = False,
+                 batch_size: int | None = None,
                  start_at_average_hazard: bool = False) -> None:
         self.edges = interval_edges(horizon, n_intervals)
-        self.batch_size, self.linear_path = batch_size, linear_path
+        self.batch_size = batch_size
         self.start_at_average_hazard = start_at_average_hazard
         self.hidden, self.dropout, self.max_epochs = hidden, dropout, max_epochs
         self.patience, self.learning_rate = patience, learning_rate
@@ -193,10 +176,9 @@ class DiscreteTimeNetwork:
         if validation is None and epochs is None:
             held_out[rng.permutation(len(x))[: max(1, len(x) // 4)]] = True
         n_outputs = len(self.edges) - 1
-        self.net = LinearPlusMLP(x.shape[1], self.hidden, n_outputs, self.dropout) \
-            if self.linear_path else torch.nn.Sequential(
-                torch.nn.Linear(x.shape[1], self.hidden), torch.nn.ReLU(),
-                torch.nn.Dropout(self.dropout), torch.nn.Linear(self.hidden, n_outputs))
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(x.shape[1], self.hidden), torch.nn.ReLU(),
+            torch.nn.Dropout(self.dropout), torch.nn.Linear(self.hidden, n_outputs))
         inputs = torch.as_tensor(x, dtype=torch.float32)
         targets = torch.from_numpy(discrete_targets(time, event, self.edges))
         fit_rows = torch.from_numpy(np.flatnonzero(~held_out))
@@ -240,11 +222,8 @@ class DiscreteTimeNetwork:
         only that, and early stopping can end training before any covariate is used."""
         n = targets.shape[1] // 2
         hazard = targets[:, :n].sum(0) / targets[:, n:].sum(0).clamp(min=1.0)
-        output = self.net.linear if self.linear_path else self.net[-1]
         with torch.no_grad():
-            output.bias.copy_(torch.logit(hazard.clamp(1e-4, 1 - 1e-4)))
-            if self.linear_path:
-                self.net.perceptron[-1].bias.zero_()
+            self.net[-1].bias.copy_(torch.logit(hazard.clamp(1e-4, 1 - 1e-4)))
 
     def validation_loss(self, x: np.ndarray, time: np.ndarray, event: np.ndarray) -> float:
         """Mean discrete-time negative log-likelihood of held-out patients."""
