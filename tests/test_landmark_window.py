@@ -11,7 +11,6 @@ from sksurv.util import Surv
 from medlib.data.cohorts import VisitCohort, _rdataset, load_pbcseq
 from medlib.survival.landmark_window import (
     fill_and_scale,
-    person_folds,
     window_features,
     window_scores,
 )
@@ -109,13 +108,6 @@ def test_window_features_by_hand():
     pd.testing.assert_frame_equal(data.x, expected, check_dtype=False)
 
 
-def test_person_folds_are_balanced_and_reproducible():
-    folds = person_folds(103, 5, seed=7)
-    assert sorted(np.bincount(folds)) == [20, 20, 21, 21, 21]
-    np.testing.assert_array_equal(folds, person_folds(103, 5, seed=7))
-    assert not np.array_equal(folds, person_folds(103, 5, seed=8))
-
-
 def test_fill_and_scale_uses_training_statistics_only():
     train = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [np.nan] * 3, "c": [2.0, 2.0, 2.0]})
     test = pd.DataFrame({"c": [5.0, np.nan], "a": [np.nan, 100.0], "b": [4.0, np.nan]})
@@ -202,3 +194,30 @@ def test_simpson_integrated_brier_is_jmbayes2s_rule():
     outcome = Surv.from_arrays(event, time)
     _, at = brier_score(outcome, outcome, survival[:, [5, 11]], grid[[5, 11]])
     assert scores["integrated Brier, Simpson"] == pytest.approx(2 / 3 * at[0] + at[1] / 6)
+
+
+def test_cross_validation_scores_every_model_on_disjoint_folds():
+    """Each round's folds partition the people; every model, the visit-sequence ones
+    included, is scored on every fold; and a round is repeatable from its seed."""
+    from medlib.survival.baseline_models import cox_ridge
+    from medlib.survival.landmark_window import window_cross_validation
+
+    rng = np.random.default_rng(0)
+    n = 120
+    risk = rng.standard_normal(n)
+    death = 2.0 + rng.exponential(3 * np.exp(-risk))
+    visits = pd.DataFrame([{"id": i, "time": t, "age": 50.0 + risk[i],
+                            "marker": risk[i] + 0.2 * t + rng.normal(0, 0.3)}
+                           for i in range(n) for t in (0.0, 1.0, 2.0)])
+    outcomes = pd.DataFrame({"id": np.arange(n), "time": np.minimum(death, 9.0),
+                             "event": death < 9.0})
+    cohort = VisitCohort("synthetic", visits, outcomes, ("age",), ("marker",), "test")
+    args = (cohort, 2.0, 3.0, {"Cox": lambda seed: cox_ridge(seed)}, 3, 2, 0)
+    scores = window_cross_validation(*args, sequence_models=("GRU",), sequence_epochs=3)
+    assert len(scores) == 2 * 3 * 2  # rounds x folds x models
+    for _, part in scores.groupby(["repeat", "model"]):
+        assert part["test people"].sum() == n and part["fold"].tolist() == [0, 1, 2]
+    assert set(scores["model"]) == {"Cox", "GRU"}
+    assert scores["AUC"].between(0, 1).all()
+    again = window_cross_validation(*args, sequence_models=("GRU",), sequence_epochs=3)
+    pd.testing.assert_frame_equal(scores, again)

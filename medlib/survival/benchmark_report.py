@@ -87,7 +87,7 @@ def top_setting_text(won: pd.DataFrame) -> str:
 def window_texts(per_fold: pd.DataFrame, summary: pd.DataFrame,
                  deep_models: tuple[str, ...]) -> dict[str, str]:
     """The JMbayes2-setting facts: patients and events of one round of folds, the range of
-    events and of AUC per fold, the best model, and the better deep model against the
+    events and of AUC per fold, the best model, and the best deep model against the
     best baseline round by round."""
     one_round = per_fold[per_fold["repeat"] == 0].drop_duplicates("fold")
     events = per_fold.drop_duplicates(["repeat", "fold"])["events in window"]
@@ -109,7 +109,7 @@ def window_texts(per_fold: pd.DataFrame, summary: pd.DataFrame,
         "window_best_auc": f"{summary.loc[best, 'AUC']:.3f}",
         "window_best_brier": f"{summary.loc[best, 'integrated Brier, Simpson']:.3f}",
         "window_verdict": (
-            f"The better deep model ({best_deep}) minus the best baseline ({best_base}) is "
+            f"The best deep model ({best_deep}) minus the best baseline ({best_base}) is "
             f"{gain.mean():+.3f} in AUC, from {gain.min():+.3f} to {gain.max():+.3f} over the "
             f"{len(gain)} rounds of cross-validation: {ending}"),
     }

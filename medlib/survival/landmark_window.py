@@ -71,14 +71,6 @@ def window_features(cohort: VisitCohort, landmark: float) -> WindowSet:
     )
 
 
-def person_folds(n: int, n_folds: int, seed: int) -> np.ndarray:
-    """Fold (``0 .. n_folds - 1``) of each of ``n`` people: sizes differ by at most one,
-    the same for the same seed."""
-    folds = np.empty(n, dtype=int)
-    folds[np.random.default_rng(seed).permutation(n)] = np.arange(n) % n_folds
-    return folds
-
-
 def fill_and_scale(train: pd.DataFrame, test: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Fill missing values with the training means (``0`` for a column never observed in
     training), then centre and scale by the training mean and standard deviation (``1``
@@ -156,15 +148,16 @@ def window_scores(test_time: np.ndarray, test_event: np.ndarray, risk_at_window:
 WINDOW_GRID_POINTS = 12  # Brier-score times in the window (they include mid-window and its end)
 
 
-def _attention_survival(cohort: VisitCohort, landmark: float, window: float,
-                        train_ids: np.ndarray, test_ids: np.ndarray, epochs: int,
-                        seed: int, grid: np.ndarray) -> np.ndarray:
-    """The progression chapters' time-aware self-attention over the visits up to the
-    landmark, trained on ``train_ids`` (a fifth of them held out for early stopping),
+def _sequence_survival(name: str, cohort: VisitCohort, landmark: float, window: float,
+                       train_ids: np.ndarray, test_ids: np.ndarray, epochs: int,
+                       seed: int, grid: np.ndarray) -> np.ndarray:
+    """One of the progression chapters' deep models over the visits up to the landmark
+    (``name`` from :data:`medlib.survival.progression.DEEP_MODELS`, at its default
+    setting), trained on ``train_ids`` (a fifth of them held out for early stopping);
     survival of ``test_ids`` at ``grid``, rows in the order of ``test_ids``."""
     from medlib.survival.discrete_time import interval_edges
     from medlib.survival.landmark import LandmarkBuilder
-    from medlib.survival.progression import fit_attention
+    from medlib.survival.progression import fit_deep
 
     rng = np.random.default_rng(seed)
     shuffled = rng.permutation(train_ids)
@@ -172,35 +165,39 @@ def _attention_survival(cohort: VisitCohort, landmark: float, window: float,
     builder = LandmarkBuilder(cohort, landmark).fit(train_ids)
     fit_set, val_set, test_set = (builder.transform(ids) for ids in
                                   (shuffled[n_val:], shuffled[:n_val], test_ids))
-    prediction = fit_attention(fit_set, val_set, test_set, interval_edges(window, 6), epochs,
-                               time_aware=True, seed=seed)
+    prediction = fit_deep(name, fit_set, val_set, test_set, interval_edges(window, 6), epochs,
+                          seed)
     order = pd.Index(test_set.ids).get_indexer(test_ids)
     return prediction.survival_fn(grid)[order]
 
 
 def window_cross_validation(cohort: VisitCohort, landmark: float, window: float,
                             models: dict, n_folds: int, repeats: int, seed: int,
-                            attention_epochs: int = 0) -> pd.DataFrame:
+                            sequence_models: tuple[str, ...] = (),
+                            sequence_epochs: int = 0) -> pd.DataFrame:
     """Score every model of ``models`` (name -> seed -> unfitted model with ``fit`` and
-    ``survival``, on :func:`window_features`) and, when ``attention_epochs`` > 0, the
-    time-aware self-attention on the visit sequences, in ``repeats`` rounds of
-    ``n_folds``-fold cross-validation by patient: one row per round, fold and model."""
+    ``survival``, on :func:`window_features`) and every deep model named in
+    ``sequence_models`` on the visit sequences (at most ``sequence_epochs`` epochs), in
+    ``repeats`` rounds of ``n_folds``-fold cross-validation by patient (scikit-learn's
+    shuffled ``KFold``, seeded ``seed + round``): one row per round, fold and model."""
+    from sklearn.model_selection import KFold
+
     data = window_features(cohort, landmark)
     grid = np.linspace(window / WINDOW_GRID_POINTS, window, WINDOW_GRID_POINTS)
     rows = []
     for repeat in range(repeats):
-        folds = person_folds(len(data), n_folds, seed + repeat)
-        for fold in range(n_folds):
-            test = folds == fold
+        folds = KFold(n_folds, shuffle=True, random_state=seed + repeat).split(data.ids)
+        for fold, (_, test_rows) in enumerate(folds):
+            test = np.isin(np.arange(len(data)), test_rows)
             x_train, x_test = fill_and_scale(data.x[~test], data.x[test])
             survival = {}
             for name, make in models.items():
                 model = make(seed + repeat).fit(x_train, data.time[~test], data.event[~test])
                 survival[name] = (model.survival(x_test, grid), getattr(model, "choice", {}))
-            if attention_epochs > 0:
-                survival["self-attention, time-aware"] = (_attention_survival(
-                    cohort, landmark, window, data.ids[~test], data.ids[test],
-                    attention_epochs, seed + repeat, grid), {})
+            for name in sequence_models:
+                survival[name] = (_sequence_survival(
+                    name, cohort, landmark, window, data.ids[~test], data.ids[test],
+                    sequence_epochs, seed + repeat, grid), {})
             for name, (curve, choice) in survival.items():
                 scores = window_scores(data.time[test], data.event[test], 1.0 - curve[:, -1],
                                        curve, grid, window)
