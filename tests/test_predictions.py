@@ -207,7 +207,32 @@ def check_progression(result: dict, predictions: pd.DataFrame) -> list[Compariso
                            ("high", np.percentile(c, 97.5))):
             name = f"metrics::C Harrell::{model}" + ("" if key == "value" else f"::{key}")
             out.append(Comparison(name, metric[key], float(value), margin))
+    out += _paired_progression(result, per_model)
     return out
+
+
+def _paired_progression(result: dict, per_model: dict[str, list[Value]]) -> list[Comparison]:
+    """The best deep model minus the best baseline in Harrell's C, split by split, from the
+    recomputed values: its mean and corrected resampled t interval (Nadeau and Bengio
+    2003), variance (1/k + n_test/n_train) s^2, with the run's test share."""
+    from scipy import stats
+
+    pair = result["extras"]["best_deep_vs_best_baseline"]
+    name = f"C Harrell, paired difference::{pair['best_deep']} − {pair['best_baseline']}"
+    if name not in result["metrics"]:  # results published before the paired interval
+        return []
+    metric = result["metrics"][name]
+    assert metric["interval"] == "corrected_t_95", name
+    deep, base = (per_model[pair[key]] for key in ("best_deep", "best_baseline"))
+    difference = np.array([d for d, _ in deep]) - np.array([b for b, _ in base])
+    margin = max(m for _, m in deep) + max(m for _, m in base)
+    k, share = len(difference), pair["test_share"]
+    half = stats.t.ppf(0.975, k - 1) * np.sqrt(
+        (1 / k + share / (1 - share)) * difference.var(ddof=1))
+    mean = difference.mean()
+    return [Comparison(f"metrics::{name}" + ("" if key == "value" else f"::{key}"),
+                       metric[key], float(value), 3 * margin)
+            for key, value in (("value", mean), ("low", mean - half), ("high", mean + half))]
 
 
 def check_efficiency(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
