@@ -11,7 +11,6 @@ import pytest
 from medlib.book.__main__ import main
 from medlib.book.params import notebook_names
 from medlib.book.paths import RESULTS_DIR
-from medlib.book.results import load_results
 from medlib.book.verify import (
     SEPARATOR,
     Rule,
@@ -23,6 +22,7 @@ from medlib.book.verify import (
     rule_for,
     verify,
 )
+from medlib.chapter.results import load_results
 
 RULES = {
     "reported": [Rule("*seconds*", "reported")],
@@ -55,6 +55,22 @@ def test_timings_come_first_then_the_chapter_then_all_then_exact():
     assert rule_for("x", "notebook_seconds", rules).kind == "reported"
     assert rule_for("y", "metrics::test_AUROC::value", rules).tolerance == 0.5
     assert rule_for("y", "data::md5", rules).kind == "exact"
+
+
+def test_a_relative_tolerance_scales_with_the_published_value():
+    rules = {"x": [Rule("*sensitivity*", "rel", 1e-3, "spans magnitudes")]}
+    old = {"m": {"small sensitivity": 2e-11, "large sensitivity": 0.02}}
+    near = {"m": {"small sensitivity": 2.00001e-11, "large sensitivity": 0.02001}}
+    far = {"m": {"small sensitivity": 3e-11, "large sensitivity": 0.021}}
+    assert set(verdicts(compare_chapter("x", old, near, rules)).values()) == {"ok"}
+    assert set(verdicts(compare_chapter("x", old, far, rules)).values()) == {"OUT OF TOLERANCE"}
+    assert rules["x"][0].describe() == "±0.001 relative" and rules["x"][0].tolerated
+
+
+def test_the_runner_s_stamp_run_record_and_module_list_are_not_results():
+    leaves = flatten(result(stamp={"digest": "d"}, run={"machine": {}}, modules=["medlib"]))
+    assert not {"stamp::digest", "modules::0"} & set(leaves)
+    assert not [p for p in leaves if p.startswith("run::")]
 
 
 def test_inside_the_tolerance_passes_and_outside_fails():

@@ -1,9 +1,10 @@
 """The verification check: every published number, re-executed, within its tolerance.
 
-CI re-executes every chapter once (nbval runs ``book/NAME.ipynb`` with
-``MEDLIB_RESULTS_DIR`` pointing at a scratch folder, so each chapter's results recorder
-writes a fresh ``NAME.json`` there). :func:`verify` then compares every number of every
-published ``book/results/NAME.json`` with its re-executed twin, under the tolerances that
+CI re-executes the chapters :mod:`medlib.book.ci_plan` selects (nbval runs
+``book/NAME.ipynb`` with ``MEDLIB_RESULTS_DIR`` pointing at a scratch folder, so each
+chapter's results recorder writes a fresh ``NAME.json`` there). :func:`verify` then
+compares every number of every published ``book/results/NAME.json`` with its re-executed
+twin, under the tolerances that
 ``notebooks/tolerances.yml`` declares, and fails on any number out of tolerance, missing
 or new. nbval keeps comparing the outputs that do not depend on training exactly; this
 check covers what does, so that a CPU of another type (whose kernels sum floats in
@@ -16,11 +17,14 @@ matching rule decides, looked up in ``reported`` (timings and speeds, for every 
 then the chapter's own list, then ``all``:
 
 - ``abs: x``: passes when |re-executed - published| <= x;
+- ``rel: x``: passes when |re-executed - published| <= x |published| (for quantities that
+  span orders of magnitude, such as sensitivities from 1e-11 to 1e-2);
 - ``exact``: passes when equal (numbers within 1e-9 relative, for float formatting);
 - ``reported``: shown, never checked (timings and speeds depend on the machine's load).
 
 A number no rule matches is checked exactly. Runner metadata (profile, parameters,
-runtime, run id, the artifacts' MD5s) is not a result and is not compared.
+runtime, run record, stamp, the artifacts' MD5s, the modules imported) is not a result
+and is not compared.
 """
 
 from __future__ import annotations
@@ -34,12 +38,12 @@ from pathlib import Path
 import yaml
 
 from medlib.book.paths import NOTEBOOKS_DIR, RESULTS_DIR
-from medlib.book.results import METRIC_ID_SEPARATOR, load_results
+from medlib.chapter.results import METRIC_ID_SEPARATOR, load_results
 
 TOLERANCES_FILE = NOTEBOOKS_DIR / "tolerances.yml"
 SEPARATOR = METRIC_ID_SEPARATOR  # paths read like metric identifiers: metrics::a::b::value
 NOT_RESULTS = ("notebook", "profile", "params", "runtime_s", "run_id", "versions",
-               "artifacts", "headline")
+               "artifacts", "headline", "run", "stamp", "modules")
 EXACT_RELATIVE = 1e-9
 OK, REPORTED = "ok", "reported"
 FAILED = ("OUT OF TOLERANCE", "MISSING", "NEW", "NOT RE-EXECUTED")
@@ -54,12 +58,19 @@ class Rule:
     """One line of ``tolerances.yml``: which numbers, how they are checked, and why."""
 
     match: str
-    kind: str  # "abs", "exact" or "reported"
+    kind: str  # "abs", "rel", "exact" or "reported"
     tolerance: float = 0.0
     why: str = ""
 
     def describe(self) -> str:
-        return f"±{self.tolerance:g}" if self.kind == "abs" else self.kind
+        if self.kind == "abs":
+            return f"±{self.tolerance:g}"
+        return f"±{self.tolerance:g} relative" if self.kind == "rel" else self.kind
+
+    @property
+    def tolerated(self) -> bool:
+        """A rule that allows a difference (abs or rel)."""
+        return self.kind in ("abs", "rel")
 
 
 EXACT = Rule("*", "exact", why="no rule matched: checked exactly")
@@ -94,12 +105,12 @@ def _is_number(value: object) -> bool:
 def _parse_rule(entry: dict, where: str) -> Rule:
     if not isinstance(entry, dict) or "match" not in entry:
         raise ToleranceError(f"{where}: each rule needs 'match' (got {entry!r})")
-    kinds = [k for k in ("abs", "exact", "reported") if k in entry]
+    kinds = [k for k in ("abs", "rel", "exact", "reported") if k in entry]
     if len(kinds) != 1:
         raise ToleranceError(f"{where}, {entry['match']!r}: give exactly one of abs: "
-                             "NUMBER, exact: true or reported: true")
+                             "NUMBER, rel: NUMBER, exact: true or reported: true")
     kind = kinds[0]
-    tolerance = float(entry["abs"]) if kind == "abs" else 0.0
+    tolerance = float(entry[kind]) if kind in ("abs", "rel") else 0.0
     if tolerance < 0:
         raise ToleranceError(f"{where}, {entry['match']!r}: a tolerance cannot be negative")
     return Rule(str(entry["match"]), kind, tolerance, str(entry.get("why", "")).strip())
@@ -160,6 +171,8 @@ def _verdict(published: object, reexecuted: object, rule: Rule) -> str:
         if math.isclose(a, b, rel_tol=EXACT_RELATIVE, abs_tol=0.0):
             return OK
         if rule.kind == "abs" and abs(b - a) <= rule.tolerance + 1e-12:
+            return OK
+        if rule.kind == "rel" and abs(b - a) <= rule.tolerance * abs(a):
             return OK
         return "OUT OF TOLERANCE"
     return OK if published == reexecuted else "OUT OF TOLERANCE"
