@@ -8,6 +8,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -60,3 +61,32 @@ def shared_pneumonia_dir():
         if candidate and (Path(candidate) / "pneumoniamnist.npz").is_file():
             return Path(candidate)
     pytest.skip("pneumoniamnist.npz not available (set MEDLIB_DATA_DIR)")
+
+
+# A toy chapter for the runner's tests: a typed parameters cell and one recording cell.
+RECORDING_CELL = """
+from medlib.chapter.results import ResultsRecorder
+results = ResultsRecorder("toy")
+results.add_metric("answer", 42 * factor, 40.0, 44.0, interval="bootstrap_95", headline=True)
+if fail:
+    raise ValueError("planned failure")
+results.save()
+"""
+
+
+def write_toy_notebook(notebooks_dir: Path, cells: str = RECORDING_CELL) -> Path:
+    """``notebooks_dir/toy.ipynb`` with ``cells`` after its parameters, and a params.yml."""
+    notebooks_dir.mkdir(exist_ok=True)
+    params = nbformat.v4.new_code_cell(
+        "factor: float = 1.0  # multiplies | the answer\nfail: bool = False"
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(cells)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, notebooks_dir / "toy.ipynb")
+    (notebooks_dir / "params.yml").write_text("toy:\n  quick: {factor: 2}\n  book: {factor: 1}\n")
+    return notebooks_dir

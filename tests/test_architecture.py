@@ -14,7 +14,7 @@ import pytest
 MEDLIB = Path(__file__).resolve().parents[1] / "medlib"
 LAYERS = ["data", "models", "foundations", "metrics", "optim", "train", "survival", "trust",
           "pretraining", "efficiency", "scale", "treatment",
-          "book"]
+          "chapter", "summary", "book"]
 
 
 def part_of(path: Path) -> str:

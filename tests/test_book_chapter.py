@@ -1,11 +1,11 @@
-"""medlib.book.chapter: one call seeds, sets the plot style and gives the recorder."""
+"""medlib.chapter.opening: one call seeds, sets the plot style and gives the recorder."""
 
 import matplotlib as mpl
 import numpy as np
 import torch
 
-from medlib.book.chapter import open_chapter
-from medlib.book.results import ResultsRecorder
+from medlib.chapter.opening import open_chapter
+from medlib.chapter.results import ResultsRecorder
 
 
 def test_open_chapter_seeds_every_generator_and_returns_the_recorder(monkeypatch):

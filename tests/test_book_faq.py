@@ -4,10 +4,10 @@ import re
 
 import nbformat
 
-from medlib.book import faq
 from medlib.book.params import requirements
 from medlib.book.paths import NOTEBOOKS_DIR, RESULTS_DIR
-from medlib.book.results import load_results
+from medlib.chapter.results import load_results
+from medlib.summary import faq
 
 
 def test_every_faq_number_is_published():

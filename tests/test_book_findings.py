@@ -1,10 +1,10 @@
-"""medlib.book.findings: the opening page's table reads the chapters' own numbers."""
+"""medlib.summary.findings: the opening page's table reads the chapters' own numbers."""
 
 import pytest
 
-from medlib.book import findings
 from medlib.book.paths import RESULTS_DIR
-from medlib.book.results import load_results
+from medlib.chapter.results import load_results
+from medlib.summary import findings
 
 TOY = {
     "alpha": {"runtime_s": 12.4, "metrics": {

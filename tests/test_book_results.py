@@ -1,4 +1,4 @@
-"""medlib.book.results: the recorder, the results table and the README it feeds."""
+"""medlib.chapter.results: the recorder, the results table and the README it feeds."""
 
 import json
 
@@ -6,29 +6,42 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from medlib.book.machine import environment_key
 from medlib.book.paths import REPO_ROOT, RESULTS_DIR
-from medlib.book.results import (
+from medlib.book.readme_table import TABLE_END, TABLE_START, results_table, update_readme_table
+from medlib.chapter import contract
+from medlib.chapter.results import (
     INTERVAL_KINDS,
     METRIC_ID_SEPARATOR,
     SCHEMA_VERSION,
-    TABLE_END,
-    TABLE_START,
     ResultsRecorder,
     format_metric,
     metric_id,
-    results_table,
-    update_readme_table,
 )
 from medlib.data import md5sum
 
 
-def test_recorder_writes_nothing_without_a_results_dir(monkeypatch, tmp_path):
+def test_a_run_outside_the_runner_says_where_its_results_went(monkeypatch, tmp_path, capsys):
+    """No silent no-op: a chapter run by hand writes to _build/unpublished/ (never into
+    book/) and prints where."""
     monkeypatch.delenv("MEDLIB_RESULTS_DIR", raising=False)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(contract, "UNPUBLISHED_DIR", tmp_path / "unpublished")
     recorder = ResultsRecorder("x")
     recorder.add_metric("AUROC", 0.9)
     recorder.save()
-    assert list(tmp_path.iterdir()) == []
+    assert recorder.saved_to == tmp_path / "unpublished" / "x.json"
+    assert json.loads(recorder.saved_to.read_text())["metrics"]["AUROC"]["value"] == 0.9
+    assert "not published; python -m medlib.book run x --profile book" in capsys.readouterr().out
+
+
+def test_the_record_lists_the_medlib_modules_the_kernel_imported(monkeypatch, tmp_path):
+    import medlib.optim.convex  # noqa: F401  (imported, so recorded)
+
+    monkeypatch.setenv("MEDLIB_RESULTS_DIR", str(tmp_path))
+    ResultsRecorder("x").save()
+    modules = json.loads((tmp_path / "x.json").read_text())["modules"]
+    assert "medlib.optim.convex" in modules and modules == sorted(modules)
+    assert all(m == "medlib" or m.startswith("medlib.") for m in modules)
 
 
 def test_artifact_path_is_beside_the_results_and_none_outside_a_run(monkeypatch, tmp_path):
@@ -108,7 +121,8 @@ def test_readme_table_is_current():
 def test_published_results_follow_the_schema(name):
     result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
     assert set(result) == {"schema", "notebook", "profile", "params", "data", "inputs",
-                           "metrics", "headline", "extras", "runtime_s", "run_id", "artifacts"}
+                           "modules", "metrics", "headline", "extras", "runtime_s", "run_id",
+                           "artifacts", "run", "stamp"}
     assert result["schema"] == SCHEMA_VERSION
     assert result["notebook"] == name and result["profile"] == "book"
     for record in result["data"].values():
@@ -124,25 +138,26 @@ def test_published_results_follow_the_schema(name):
     assert set(result["headline"]) <= set(result["metrics"])
 
 
-def test_the_whole_book_comes_from_one_run_on_one_machine():
-    """Every chapter carries the run id of book/results/_run.json, which records the
-    machine once; so no two chapters report speeds measured on different machines."""
-    record = json.loads((RESULTS_DIR / "_run.json").read_text())
+def test_every_chapter_was_published_on_the_same_machine_type_and_environment():
+    """Each chapter carries its own run record (its timings come from its own run); all of
+    them name the same machine type, CPU, Python and package versions, so numbers and
+    speeds on different pages compare like with like."""
     chapters = sorted(p.stem for p in RESULTS_DIR.glob("[!_]*.json"))
-    assert sorted(record["chapters"]) == chapters, "run `make book` (all chapters at once)"
-    assert record["profile"] == "book"
+    machines = {}
     for name in chapters:
-        result = json.loads((RESULTS_DIR / f"{name}.json").read_text())
-        assert result["run_id"] == record["run_id"], f"{name} was published by another run"
-    assert {"platform", "cpu_model", "cpu_count", "torch", "tensorflow-cpu"} <= set(
-        record["versions"]
-    )
+        run = json.loads((RESULTS_DIR / f"{name}.json").read_text())["run"]
+        assert {"platform", "cpu_model", "cpu_count", "torch", "tensorflow-cpu"} <= set(
+            run["machine"]), name
+        machines[name] = environment_key(run["machine"])
+    first = machines[chapters[0]]
+    other = [name for name, machine in machines.items() if machine != first]
+    assert not other, f"published on another machine type or environment: {other}"
 
 
 def test_every_loaded_artifact_is_the_one_its_chapter_published():
     results = {p.stem: json.loads(p.read_text()) for p in RESULTS_DIR.glob("[!_]*.json")}
     loaded = [(name, file, rec) for name, r in results.items()
-              for file, rec in r.get("inputs", {}).items()]
+              for file, rec in r.get("inputs", {}).items() if rec["chapter"]]
     assert loaded, "the trust and efficiency chapters load cnn_beyond's weights"
     for name, file, record in loaded:
         assert record["md5"] == md5sum(RESULTS_DIR / file), f"{name} loaded another {file}"

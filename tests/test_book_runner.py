@@ -8,31 +8,7 @@ import pytest
 from medlib.book.params import ParameterError, run_order
 from medlib.book.runner import BookRun, NotebookError, RequirementError, run_notebook
 
-RECORDING_CELL = """
-from medlib.book.results import ResultsRecorder
-results = ResultsRecorder("toy")
-results.add_metric("answer", 42 * factor, 40.0, 44.0, interval="bootstrap_95", headline=True)
-if fail:
-    raise ValueError("planned failure")
-results.save()
-"""
-
-
-def write_toy_notebook(notebooks_dir, cells=RECORDING_CELL):
-    notebooks_dir.mkdir(exist_ok=True)
-    params = nbformat.v4.new_code_cell(
-        "factor: float = 1.0  # multiplies | the answer\nfail: bool = False"
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(cells)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, notebooks_dir / "toy.ipynb")
-    (notebooks_dir / "params.yml").write_text("toy:\n  quick: {factor: 2}\n  book: {factor: 1}\n")
-    return notebooks_dir
+from conftest import write_toy_notebook
 
 
 @pytest.fixture
@@ -53,9 +29,15 @@ def test_success_publishes_notebook_and_results(toy):
                                           "interval": "bootstrap_95"}
     assert result["profile"] == "quick" and result["params"] == {"factor": 2.0}
     assert result["runtime_s"] > 0 and result["artifacts"] == {}
-    run = json.loads((outcome.results.parent / "_run.json").read_text())
-    assert run["run_id"] == result["run_id"] and run["chapters"] == ["toy"]
-    assert "tensorflow-cpu" in run["versions"] and run["versions"]["cpu_count"]
+    run = result["run"]  # the chapter's own run record
+    assert run["run_id"] == result["run_id"] and run["started"] <= run["finished"]
+    assert "tensorflow-cpu" in run["machine"] and run["machine"]["cpu_count"]
+    # its stamp: what the numbers were computed from, part by part
+    parts = result["stamp"]["parts"]
+    assert set(parts) == {"code", "params", "modules", "data", "inputs", "requirements",
+                          "python"}
+    assert "medlib.chapter.results" in parts["modules"] and "medlib.book.runner" not in parts[
+        "modules"]
     published = nbformat.read(outcome.notebook, as_version=4)
     # papermill's record of where it ran holds no temporary or machine paths
     assert published.metadata.papermill["output_path"] == "toy.ipynb"
@@ -98,7 +80,7 @@ def test_one_source_published_under_two_names(toy):
 
 
 PRODUCER_CELL = """
-from medlib.book.results import ResultsRecorder
+from medlib.chapter.results import ResultsRecorder
 results = ResultsRecorder("parent")
 results.add_metric("answer", 1.0 * factor)
 path = results.artifact_path("weights.bin")
@@ -108,7 +90,7 @@ results.save()
 """
 
 CONSUMER_CELL = """
-from medlib.book.results import ResultsRecorder
+from medlib.chapter.results import ResultsRecorder
 results = ResultsRecorder("child")
 weights = results.use_artifact("parent", "weights.bin")
 results.add_metric("size", float(len(weights.read_bytes())) * factor)
@@ -151,8 +133,8 @@ def test_the_consumer_records_the_md5_of_what_it_loaded(family):
     assert child["inputs"]["parent_weights.bin"] == {"chapter": "parent", "md5": md5}
     assert child["metrics"]["size"]["value"] == 7.0
     assert parent["run_id"] == child["run_id"] == run.run_id
-    record = json.loads((family["output_dir"] / "results" / "_run.json").read_text())
-    assert record["chapters"] == ["parent", "child"]
+    assert run.chapters == ["parent", "child"]
+    assert child["stamp"]["parts"]["inputs"] == {"parent_weights.bin": md5}
 
 
 def test_a_changed_artifact_or_source_makes_the_requirement_stale(family):

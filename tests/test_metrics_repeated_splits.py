@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from medlib.book.results import INTERVAL_KINDS
+from medlib.chapter.results import INTERVAL_KINDS
 from medlib.metrics.repeated_splits import (
     SPLITS_INTERVAL,
     paired_difference,

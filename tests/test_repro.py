@@ -1,9 +1,9 @@
-"""medlib.book.repro: one call makes training runs repeatable."""
+"""medlib.chapter.repro: one call makes training runs repeatable."""
 
 import numpy as np
 import torch
 
-from medlib.book.repro import seed_everything
+from medlib.chapter.repro import seed_everything
 from medlib.models.cnn import seed_cnn
 
 

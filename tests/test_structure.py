@@ -2,7 +2,7 @@
 
 With ``only_build_toc_files: true`` a chapter missing from ``_toc.yml`` is silently left
 out of the book, and a chapter in ``_toc.yml`` that params.yml does not know is never run;
-both directions are checked here. The 5-minute budget per notebook (DESIGN.md) is checked
+both directions are checked here. The 15-minute budget per chapter (DESIGN.md) is checked
 against the runtime the runner recorded for the published run, not timed here.
 """
 
@@ -14,13 +14,13 @@ import nbformat
 import pytest
 import yaml
 
-from medlib.book.findings import SUMMARY_PAGES
 from medlib.book.params import notebook_names, source_notebook
 from medlib.book.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT, RESULTS_DIR
+from medlib.summary.findings import SUMMARY_PAGES
 
 CHAPTERS = notebook_names()
-NOTEBOOK_BUDGET_S = 5 * 60
-BOOK_BUDGET_S = 30 * 60
+NOTEBOOK_BUDGET_S = 15 * 60  # each chapter within 15 minutes on 2 cores (DESIGN.md)
+BOOK_BUDGET_S = 75 * 60  # make reproduce within 75
 
 
 def toc_files() -> list[str]:

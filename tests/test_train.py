@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from medlib.book.repro import seed_everything
+from medlib.chapter.repro import seed_everything
 from medlib.data.convert import to_model_input
 from medlib.models.cnn import seed_cnn
 from medlib.optim.schedules import StepDecay

@@ -1,12 +1,18 @@
-"""The book's machinery: run notebooks with papermill, write, read and verify results files.
+"""The book's publishing machinery: run chapters, stamp them, verify them, write their boxes.
 
-- :mod:`.runner`, :mod:`.params`: run chapters in dependency order with their profiles.
-- :mod:`.chapter`: the one call that opens a chapter (seeding, plot style, recorder).
-- :mod:`.results`: results files (schema 2) and the README table.
-- :mod:`.verify`, :mod:`.checks`: the tolerance check of re-executed results, and each
-  chapter's checks box.
-- :mod:`.repro`: seeding and determinism.
+No chapter's kernel imports this package (chapters use :mod:`medlib.chapter`), so
+changing it never makes a chapter stale.
 
-Command line: ``python -m medlib.book {list,run,table,verify}`` (see ``__main__``). Every
-chapter uses this package; no other medlib package imports it.
+- :mod:`.runner`, :mod:`.params`: run chapters in ``requires:`` order with their profiles.
+- :mod:`.stamps`: each chapter's content stamp, and which chapters are stale and why.
+- :mod:`.verify`, :mod:`.verification`: the tolerance check of re-executed results, and the
+  records of which stamp was verified where.
+- :mod:`.ci_plan`: which chapters CI re-executes (unverified, plus a sample by commit).
+- :mod:`.boxes`, :mod:`.checks`, :mod:`.reproduce`: the boxes that close every page,
+  written after execution.
+- :mod:`.machine`, :mod:`.readme_table`, :mod:`.browser`, :mod:`.sphinx_scripts`: run
+  records, the README's table, the offline browser check, a Sphinx fix.
+
+Command line: ``python -m medlib.book {list,status,publish,run,boxes,ci-plan,verify,browse,
+table}`` (see ``__main__``). Used by every chapter's publication, by no chapter's kernel.
 """

@@ -1,12 +1,15 @@
-"""``python -m medlib.book``: list notebooks, run them with a profile, print the results table.
+"""``python -m medlib.book``: publish, check and verify the book's chapters.
 
 Examples::
 
-    python -m medlib.book list
-    python -m medlib.book run --profile book
+    python -m medlib.book status                 # every chapter current or stale, and why
+    python -m medlib.book publish                # re-execute the stale chapters only
+    python -m medlib.book run --profile book     # re-execute every chapter
     python -m medlib.book run cnn_diagnosis --profile book -p epochs=5
+    python -m medlib.book boxes                  # rewrite the pages' closing boxes
+    python -m medlib.book ci-plan --commit HEAD_HASH
+    python -m medlib.book verify _build/reexecuted --record
     python -m medlib.book table --update README.md
-    python -m medlib.book verify _build/reexecuted
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from medlib.book.boxes import render_published_boxes
+from medlib.book.ci_plan import plan_reexecution
 from medlib.book.params import (
     ParameterError,
     notebook_names,
@@ -26,7 +31,8 @@ from medlib.book.params import (
     source_notebook,
 )
 from medlib.book.paths import BOOK_DIR, RESULTS_DIR
-from medlib.book.results import results_table, update_readme_table
+from medlib.book.publish import publish_stale
+from medlib.book.readme_table import results_table, update_readme_table
 from medlib.book.runner import (
     BookRun,
     NotebookError,
@@ -34,14 +40,23 @@ from medlib.book.runner import (
     remove_stale_staging,
     run_notebook,
 )
+from medlib.book.stamps import book_status, format_status
+from medlib.book.verification import (
+    append_records,
+    load_records,
+    passing_record,
+    verification_record,
+)
 from medlib.book.verify import ToleranceError, format_table, verify
+from medlib.chapter.results import load_results
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m medlib.book",
                                      description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="show the notebooks and their profiles")
+    listing = commands.add_parser("list", help="show the notebooks and their profiles")
+    listing.add_argument("--names", action="store_true", help="only the names, one per line")
     run = commands.add_parser("run", help="execute notebooks and publish them in book/")
     run.add_argument("names", nargs="*", metavar="NAME", help="notebooks to run (default: all)")
     run.add_argument("--profile", required=True, help="a profile of notebooks/params.yml")
@@ -50,6 +65,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--output-dir", type=Path, default=BOOK_DIR,
                      help="where executed notebooks and results/ go (default: book/)")
     run.add_argument("--no-progress", action="store_true", help="hide papermill's progress bar")
+    status = commands.add_parser(
+        "status", help="every chapter current or stale (and which input changed)")
+    status.add_argument("--check", action="store_true",
+                        help="exit 1 if any chapter is stale or unpublished")
+    publish = commands.add_parser(
+        "publish", help="re-execute the stale chapters (book profile), in requires: order")
+    publish.add_argument("--no-progress", action="store_true",
+                         help="hide papermill's progress bar")
+    commands.add_parser("boxes", help="rewrite the reproduce and checks boxes of every "
+                        "published page (tolerances, verification records); runs nothing")
+    plan = commands.add_parser(
+        "ci-plan", help="print the chapters CI re-executes: unverified, then a sample")
+    plan.add_argument("--commit", required=True, help="the commit hash the sample is drawn from")
+    plan.add_argument("--slice-s", type=float, default=300.0,
+                      help="seconds of published runtime the sample may take (default 300)")
     verify = commands.add_parser(
         "verify", help="compare re-executed results with book/results/ within tolerances")
     verify.add_argument("reexecuted", type=Path, metavar="DIR",
@@ -58,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="the published results (default: book/results)")
     verify.add_argument("--report", type=Path, metavar="FILE",
                         help="also write the full table (every number) to this file")
+    verify.add_argument("--chapters", nargs="*", metavar="NAME",
+                        help="only these chapters (default: every chapter)")
+    verify.add_argument("--record", action="store_true",
+                        help="append a verification record per chapter (current chapters only)")
     browse = commands.add_parser(
         "browse", help="open every built page in headless Chromium, offline, and check it")
     browse.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"),
@@ -70,7 +104,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _list() -> int:
+def _list(args: argparse.Namespace) -> int:
+    if args.names:
+        print("\n".join(run_order(notebook_names())))
+        return 0
     for name in notebook_names():
         source = source_notebook(name).stem
         shared = f" (source notebooks/{source}.ipynb)" if source != name else ""
@@ -95,6 +132,43 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status(args: argparse.Namespace) -> int:
+    statuses = book_status(notebook_names())
+    print(format_status(statuses), end="")
+    return 1 if args.check and not all(s.current for s in statuses.values()) else 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    published = publish_stale(notebook_names(), progress=not args.no_progress)
+    print(f"published {len(published)} chapter(s): {', '.join(published) or 'none, all current'}")
+    return 0
+
+
+def _boxes(_: argparse.Namespace) -> int:
+    changed = render_published_boxes(notebook_names())
+    print(f"boxes rewritten in {len(changed)} page(s): {', '.join(changed) or 'none changed'}")
+    return 0
+
+
+def _ci_plan(args: argparse.Namespace) -> int:
+    names = notebook_names()
+    statuses = book_status(names)
+    stale = [n for n, s in statuses.items() if not s.current]
+    if stale:
+        raise ParameterError(f"stale chapters: {', '.join(stale)}; publish them first "
+                             "(make book), see python -m medlib.book status")
+    records = load_records()
+    verified = {n for n, s in statuses.items() if passing_record(n, s.digest, records)}
+    runtimes = {n: r.get("runtime_s", 0.0) for n, r in load_results(RESULTS_DIR).items()}
+    plan = plan_reexecution(list(statuses), verified, runtimes, args.commit, args.slice_s)
+    print(f"# unverified at their stamp: {' '.join(plan.unverified) or 'none'}",
+          file=sys.stderr)
+    print(f"# sample of commit {args.commit[:12]} ({args.slice_s:.0f} s slice): "
+          f"{' '.join(plan.sample) or 'none'}", file=sys.stderr)
+    print("\n".join(plan.chapters))
+    return 0
+
+
 def _browse(args: argparse.Namespace) -> int:
     from medlib.book.browser import check_pages, format_reports
 
@@ -109,9 +183,17 @@ def _browse(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     if not args.reexecuted.is_dir():
         raise ParameterError(f"{args.reexecuted} does not exist: re-execute the chapters "
-                             "first (make nbval)")
-    rows = verify(args.reexecuted, args.published, chapters=notebook_names())
+                             "first (make verify-chapters)")
+    chapters = notebook_names() if args.chapters is None else args.chapters
+    rows = verify(args.reexecuted, args.published, chapters=chapters)
     print(format_table(rows), end="")
+    if args.record:
+        statuses = book_status(notebook_names())
+        records = [verification_record(c, statuses[c].digest, [r for r in rows if r.chapter == c])
+                   for c in chapters if statuses[c].current]
+        append_records(records)
+        render_published_boxes(chapters)
+        print(f"verification recorded for {len(records)} chapter(s)")
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(format_table(rows, everything=True))
@@ -123,11 +205,19 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "list":
-            return _list()
+            return _list(args)
         if args.command == "run":
             return _run(args)
         if args.command == "verify":
             return _verify(args)
+        if args.command == "status":
+            return _status(args)
+        if args.command == "publish":
+            return _publish(args)
+        if args.command == "boxes":
+            return _boxes(args)
+        if args.command == "ci-plan":
+            return _ci_plan(args)
         if args.command == "browse":
             return _browse(args)
         if args.update:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from medlib.chapter.contract import REPO_ROOT, RESULTS_DIR
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 PARAMS_FILE = NOTEBOOKS_DIR / "params.yml"
 BOOK_DIR = REPO_ROOT / "book"
-RESULTS_DIR = BOOK_DIR / "results"
 FAILED_DIR = REPO_ROOT / "_build" / "failed"
+
+__all__ = ["BOOK_DIR", "FAILED_DIR", "NOTEBOOKS_DIR", "PARAMS_FILE", "REPO_ROOT", "RESULTS_DIR"]

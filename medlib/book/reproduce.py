@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from medlib.book.params import requirements, source_notebook
 from medlib.book.paths import NOTEBOOKS_DIR, PARAMS_FILE, REPO_ROOT
-
-REPRODUCE_TAG = "reproduce-box"
-CHECKS_CALL = "checks_box("
 
 
 def format_duration(seconds: float) -> str:
@@ -44,6 +39,7 @@ def reproduce_markdown(name: str, profile: str, runtime_s: float,
         "",
         "```bash",
         "make install    # once: creates .venv from requirements.txt",
+        "export MEDLIB_DATA_DIR=/path/to/medmnist    # where the image files are (README, Data)",
     ]
     lines += [f"python -m medlib.book run {r} --profile {profile}    # needed first"
               for r in needed]
@@ -52,26 +48,11 @@ def reproduce_markdown(name: str, profile: str, runtime_s: float,
         "```",
         "",
         f"It rewrites `book/{name}.ipynb` and `book/results/{name}.json`. To check the "
-        "published page without replacing it, `make nbval verify` re-executes the published "
-        "chapters and compares their numbers with the published ones within the tolerances "
-        "below. `--profile quick` gives a smoke run in seconds; `-p name=value` changes one "
+        f"published page without replacing it, `make verify-chapters CHAPTERS={name}` "
+        "re-executes it and compares its numbers with the published ones within the "
+        "tolerances below. `python -m medlib.book status` says whether it is current; "
+        "`--profile quick` gives a smoke run in seconds; `-p name=value` changes one "
         "parameter.",
         ":::",
     ]
     return "\n".join(lines)
-
-
-def present_reproduce_box(notebook_path: Path, name: str, profile: str, runtime_s: float,
-                          notebooks_dir: Path = NOTEBOOKS_DIR,
-                          params_file: Path = PARAMS_FILE) -> None:
-    """Insert the box as a Markdown cell just before the cell that shows the checks box
-    (or at the end of a notebook that has none)."""
-    nb = nbformat.read(notebook_path, as_version=4)
-    nb.cells = [c for c in nb.cells if REPRODUCE_TAG not in c.metadata.get("tags", [])]
-    position = next((i for i, c in enumerate(nb.cells)
-                     if c.cell_type == "code" and CHECKS_CALL in c.source), len(nb.cells))
-    text = reproduce_markdown(name, profile, runtime_s, notebooks_dir, params_file)
-    box = nbformat.v4.new_markdown_cell(text)
-    box.metadata["tags"] = [REPRODUCE_TAG]
-    nb.cells.insert(position, box)
-    nbformat.write(nb, notebook_path)

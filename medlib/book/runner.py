@@ -25,6 +25,8 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from medlib.book.boxes import render_boxes
+from medlib.book.machine import environment_versions
 from medlib.book.params import (
     ParameterError,
     requirements,
@@ -39,14 +41,8 @@ from medlib.book.paths import (
     REPO_ROOT,
     RESULTS_DIR,
 )
-from medlib.book.reproduce import present_reproduce_box
-from medlib.book.results import (
-    CHAPTER_ENV,
-    PUBLISHED_DIR_ENV,
-    RESULTS_DIR_ENV,
-    RUN_RECORD,
-    environment_versions,
-)
+from medlib.book.stamps import code_sources, compute_parts, stamp_of
+from medlib.chapter.contract import CHAPTER_ENV, PUBLISHED_DIR_ENV, RESULTS_DIR_ENV
 from medlib.data.download import md5sum
 
 KERNEL = "python3"
@@ -64,38 +60,21 @@ class RequirementError(ParameterError):
 
 @dataclass
 class BookRun:
-    """One invocation of the runner: the machine and the chapters it published.
+    """One invocation of the runner: its id and the chapters it published.
 
-    Written once per run as ``results/_run.json``; every chapter's results file carries
-    the run's ``run_id``, so a test can tell that the whole book came from one run on one
-    machine and that no chapter's timings come from another.
+    Each chapter's results file carries its own run record (``run``: this invocation's
+    id, the chapter's start and end, the machine and versions), so that a page's timings
+    come from its own run and a test can check that every chapter was published on the
+    same machine type and environment.
     """
 
     profile: str
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     chapters: list[str] = field(default_factory=list)
 
-    def record(self) -> dict:
-        return {"run_id": self.run_id, "profile": self.profile, "started": self.started,
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-                "chapters": self.chapters, "versions": environment_versions()}
 
-    def save(self, results_dir: Path) -> None:
-        """Write the record atomically (a reader never sees half a file)."""
-        partial = results_dir / f"{RUN_RECORD}.partial"
-        partial.write_text(json.dumps(self.record(), indent=1) + "\n")
-        os.replace(partial, results_dir / RUN_RECORD)
-
-
-
-def code_sources(notebook: Path) -> list[str]:
-    """The code of ``notebook``'s cells, without papermill's injected-parameters cell."""
-    return [
-        c.source
-        for c in nbformat.read(notebook, as_version=4).cells
-        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
-    ]
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def check_requirements(
@@ -287,11 +266,13 @@ def present_parameters(notebook_path: Path, values: dict, profile: str) -> None:
 
 
 def _finish_results(
-    staged: Path, name: str, profile: str, params: dict, runtime: float, run_id: str,
-) -> None:
-    """Add what only the runner knows: profile, parameters, runtime, the run it belongs
-    to, and the MD5 of every other file the chapter published (its ``artifacts``, such as
-    trained weights a later chapter loads)."""
+    staged: Path, name: str, profile: str, params: dict, source: Path, started: str,
+    runtime: float, run_id: str,
+) -> dict:
+    """Add what only the runner knows: profile, parameters, runtime, the run record, the
+    chapter's stamp (:mod:`medlib.book.stamps`), and the MD5 of every other file the
+    chapter published (its ``artifacts``, such as trained weights a later chapter loads).
+    Returns the finished results."""
     if not staged.is_file():
         raise NotebookError(
             f"{name} finished without writing its results; its last cell must call "
@@ -301,9 +282,13 @@ def _finish_results(
     not_artifacts = {staged.name, f"{name}_predictions.csv"}
     artifacts = {p.name: md5sum(p) for p in sorted(staged.parent.iterdir())
                  if p.is_file() and p.name.startswith(f"{name}_") and p.name not in not_artifacts}
+    run = {"run_id": run_id, "started": started, "finished": _now(),
+           "machine": environment_versions()}
     result.update(notebook=name, profile=profile, params=params, runtime_s=round(runtime, 1),
-                  run_id=run_id, artifacts=artifacts)
+                  run_id=run_id, artifacts=artifacts, run=run,
+                  stamp=stamp_of(compute_parts(source, params, result)))
     staged.write_text(json.dumps(result, indent=1, allow_nan=False) + "\n")
+    return result
 
 
 def run_notebook(
@@ -316,8 +301,8 @@ def run_notebook(
     Raises ``ParameterError`` before anything runs if the request is invalid (a
     ``RequirementError`` if a chapter it requires is missing or stale), and
     ``NotebookError`` (naming the cell) if the notebook raised; in all cases nothing in
-    ``output_dir`` changes. ``run`` is the book run this chapter belongs to (a run of its
-    own when not given); its record in ``results/_run.json`` is updated.
+    ``output_dir`` changes. ``run`` is the runner invocation this chapter belongs to (one
+    of its own when not given); the chapter's results carry its run record and stamp.
     """
     params = resolve_parameters(name, profile, overrides, notebooks_dir, params_file)
     source = source_notebook(name, notebooks_dir, params_file)
@@ -338,7 +323,7 @@ def run_notebook(
         os.environ[CHAPTER_ENV] = name
         os.environ[PUBLISHED_DIR_ENV] = str(published_dir or output_dir / "results")
         os.environ.pop("MPLBACKEND", None)  # let the kernel use its inline backend
-        start = time.perf_counter()
+        started, start = _now(), time.perf_counter()
         try:
             papermill.execute_notebook(
                 str(source), str(staged_nb), parameters=params, kernel_name=KERNEL,
@@ -355,19 +340,19 @@ def run_notebook(
             ) from None
         runtime = time.perf_counter() - start
         published_nb = output_dir / f"{name}.ipynb"
-        _finish_results(staging / f"{name}.json", name, profile, params, runtime, run.run_id)
+        result = _finish_results(staging / f"{name}.json", name, profile, params, source,
+                                 started, runtime, run.run_id)
         _clean_metadata(staged_nb, source, published_nb)
         keep_cells_for(staged_nb, params)
         label_figures_for_page(staged_nb, source.stem, name)
         present_parameters(staged_nb, params, profile)
-        present_reproduce_box(staged_nb, name, profile, runtime, notebooks_dir, params_file)
+        render_boxes(staged_nb, name, result, notebooks_dir, params_file)
         for staged in sorted(staging.iterdir()):
             if staged != staged_nb:
                 os.replace(staged, results_dir / staged.name)
         os.replace(staged_nb, published_nb)
         if name not in run.chapters:
             run.chapters.append(name)
-        run.save(results_dir)
         return RunOutcome(name, profile, published_nb, results_dir / f"{name}.json", runtime)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)

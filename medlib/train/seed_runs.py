@@ -168,7 +168,7 @@ def train_variants(
     """Train every variant with each of its seeds, in order, and take its logits.
 
     Before each run ``reseed(seed)`` seeds every generator (the book passes
-    :func:`medlib.book.repro.seed_everything`), then the network is built, made
+    :func:`medlib.chapter.repro.seed_everything`), then the network is built, made
     channels-last and trained by :func:`~medlib.train.torch_loop.fit_classifier` with the
     same seed, keeping its best-validation epoch. A post-hoc variant's logits are taken for
     every test-time-augmentation view (view 0 plain, the mean augmented), the others' plainly.

@@ -34,7 +34,7 @@ class LabelRuns:
 
     ``x`` and ``y`` hold the official splits (torch inputs and integer labels, as
     :func:`medlib.data.splits.load_image_splits` gives them). ``reseed(seed)`` is called
-    before every run; the chapter passes :func:`medlib.book.repro.seed_everything` (the
+    before every run; the chapter passes :func:`medlib.chapter.repro.seed_everything` (the
     default, :func:`torch.manual_seed`, fixes the initial weights only).
     """
 

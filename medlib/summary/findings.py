@@ -16,9 +16,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from medlib.book.params import load_profiles, requirements
-from medlib.book.paths import PARAMS_FILE, REPO_ROOT
-from medlib.book.results import INTERVAL_KINDS, format_number
+from medlib.chapter.contract import REPO_ROOT
+from medlib.chapter.results import INTERVAL_KINDS, format_number
 from medlib.data.published import (
     AORSF_BENCH,
     AORSF_SOURCE,
@@ -260,17 +259,22 @@ def toc_parts(toc_file: Path = TOC_FILE) -> dict[str, str]:
             for part in toc.get("parts", []) for entry in part.get("chapters", [])}
 
 
-def chapter_map(results: dict[str, dict], params_file: Path = PARAMS_FILE,
-                toc_file: Path = TOC_FILE) -> pd.DataFrame:
-    """Every executed chapter in book order: its part, the chapters whose files it loads,
+def files_read_from(result: dict) -> list[str]:
+    """The chapters whose published files (weights, results) a chapter read, from the
+    ``inputs`` its recorder kept."""
+    return list(dict.fromkeys(entry["chapter"] for entry in (result.get("inputs") or {}).values()
+                              if entry.get("chapter")))
+
+
+def chapter_map(results: dict[str, dict], toc_file: Path = TOC_FILE) -> pd.DataFrame:
+    """Every executed chapter in book order: its part, the chapters whose files it loaded,
     and the runtime of its published run."""
     parts = toc_parts(toc_file)
-    chapters = [c for c in summarised_chapters(list(parts))
-                if c in load_profiles(params_file) and c in results]
+    chapters = [c for c in summarised_chapters(list(parts)) if c in results]
     return pd.DataFrame([{
         "chapter": name,
         "part": parts[name],
-        "needs first": ", ".join(requirements(name, params_file)) or "—",
+        "needs first": ", ".join(files_read_from(results[name])) or "—",
         "runtime (s)": round(results[name]["runtime_s"]) if name in results else None,
     } for name in chapters])
 

@@ -1,11 +1,11 @@
 """Results files: what a notebook measured, in a form that tests and readers can parse.
 
-Inside a notebook, :class:`ResultsRecorder` collects metrics, data-file checksums and
-test-set predictions and writes them to the staging directory the runner names in
-``MEDLIB_RESULTS_DIR``; the runner then adds what only it knows (profile, parameters,
-runtime, versions) and moves the files into ``book/results/`` once the notebook finished.
-Run by hand or by nbval (no ``MEDLIB_RESULTS_DIR``), a notebook writes nothing, so the
-published results change only through the runner. Schema: DESIGN.md, "Results files".
+Inside a notebook, :class:`ResultsRecorder` collects metrics, data-file checksums,
+test-set predictions and the files it read from other chapters, and writes them to the
+folder the runner names (:mod:`medlib.chapter.contract`); the runner then adds what only
+it knows (profile, parameters, runtime, machine, the chapter's stamp) and moves the files
+into ``book/results/`` once the notebook finished. Run by hand, a chapter writes to
+``_build/unpublished/`` and says so. Schema: DESIGN.md, "Results files".
 """
 
 from __future__ import annotations
@@ -13,25 +13,19 @@ from __future__ import annotations
 import json
 import math
 import os
-import platform
-from importlib import metadata
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-from medlib.book.paths import RESULTS_DIR
-from medlib.data.download import md5sum
-
-RESULTS_DIR_ENV = "MEDLIB_RESULTS_DIR"
-# Where a chapter finds the files of the chapters it requires (cnn_beyond's weights); the
-# runner points it at the results folder it publishes into, else book/results.
-PUBLISHED_DIR_ENV = "MEDLIB_PUBLISHED_RESULTS"
-RUN_RECORD = "_run.json"  # the book run's machine and versions, once for all chapters
-CHAPTER_ENV = "MEDLIB_CHAPTER"  # the published name, when one source serves two chapters
-VERSIONED_PACKAGES = (
-    "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "keras", "torch", "seaborn",
-    "papermill", "medlib",
+from medlib.chapter.contract import (
+    CHAPTER_ENV,
+    REPO_ROOT,
+    published_dir,
+    relative_to_repo,
+    results_target,
 )
+from medlib.data.download import md5sum
 
 
 def json_safe(value: object) -> object:
@@ -94,6 +88,7 @@ class ResultsRecorder:
         self.headline: list[str] = []
         self.extras: dict[str, object] = {}
         self.inputs: dict[str, dict] = {}
+        self.saved_to: Path | None = None
 
     def add_data_file(self, file_name: str, record: dict) -> None:
         """Record a data file by name with its MD5 and whether it is the official file."""
@@ -149,8 +144,8 @@ class ResultsRecorder:
         """Where to write a file that belongs with the results (for example trained weights
         a later chapter loads): ``$MEDLIB_RESULTS_DIR/NAME_file_name``, or None when the
         run is not a runner's (then nothing should be written)."""
-        target = os.environ.get(RESULTS_DIR_ENV)
-        return Path(target) / f"{self.notebook}_{file_name}" if target else None
+        directory, named = results_target()
+        return directory / f"{self.notebook}_{file_name}" if named else None
 
     def use_artifact(self, chapter: str, file_name: str) -> Path:
         """The file ``file_name`` that chapter ``chapter`` published beside its results
@@ -172,26 +167,35 @@ class ResultsRecorder:
         return json.loads(path.read_text())
 
     def _use(self, chapter: str, file_name: str) -> Path:
-        path = Path(os.environ.get(PUBLISHED_DIR_ENV) or RESULTS_DIR) / file_name
+        path = published_dir() / file_name
         self.inputs[file_name] = {"chapter": chapter,
                                   "md5": md5sum(path) if path.is_file() else None}
         return path
 
+    def use_repository_file(self, relative_path: str) -> Path:
+        """A file of the repository that the chapter reads (for example ``_toc.yml``),
+        with its MD5 recorded under ``inputs``, so that a change to it makes the chapter
+        stale (``python -m medlib.book status``)."""
+        path = REPO_ROOT / relative_path
+        self.inputs[relative_path] = {"chapter": None, "md5": md5sum(path)}
+        return path
+
     def record(self) -> dict:
         return {"schema": SCHEMA_VERSION, "notebook": self.notebook, "data": self.data,
-                "inputs": self.inputs, "metrics": self.metrics, "headline": self.headline,
-                "extras": self.extras}
+                "inputs": self.inputs, "modules": imported_medlib_modules(),
+                "metrics": self.metrics, "headline": self.headline, "extras": self.extras}
 
     def save(self, predictions: pd.DataFrame | None = None) -> None:
-        """Write ``NAME.json`` (and ``NAME_predictions.csv``) to ``$MEDLIB_RESULTS_DIR``.
+        """Write ``NAME.json`` (and ``NAME_predictions.csv``) where the runner asked.
 
-        Without that variable (a run by hand or by nbval) nothing is written. Returns
-        nothing, so that a notebook's last line does not display a path of the machine.
+        The record lists the medlib modules this kernel imported, which the runner hashes
+        into the chapter's stamp. Outside the runner (no ``MEDLIB_RESULTS_DIR``) the files
+        go to ``_build/unpublished/`` and a line says so: the published book changes only
+        through the runner. Returns nothing, so that a notebook's last line does not
+        display a path.
         """
-        target = os.environ.get(RESULTS_DIR_ENV)
-        if not target:
-            return
-        directory = Path(target)
+        directory, named = results_target()
+        directory.mkdir(parents=True, exist_ok=True)
         if predictions is not None:
             # 10 significant digits: enough that scores tied in the file are tied in the
             # notebook, so a metric recomputed from the file equals the reported one
@@ -199,35 +203,23 @@ class ResultsRecorder:
                                float_format="%.10g")
         path = directory / f"{self.notebook}.json"
         path.write_text(json.dumps(json_safe(self.record()), indent=1, allow_nan=False) + "\n")
+        self.saved_to = path
+        if not named:
+            print(f"results of this run: {relative_to_repo(path)} (not published; "
+                  f"python -m medlib.book run {self.notebook} --profile book publishes it)")
 
 
-def cpu_model() -> str:
-    """The CPU's model name (Linux), else what ``platform`` knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def environment_versions() -> dict[str, str]:
-    """Python, platform, CPU and package versions, for the book run's record."""
-    versions = {"python": platform.python_version(), "platform": platform.platform(terse=True),
-                "machine": platform.machine(), "cpu_model": cpu_model(),
-                "cpu_count": str(os.cpu_count())}
-    for package in VERSIONED_PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
+def imported_medlib_modules() -> list[str]:
+    """The medlib modules this process has imported, sorted: what a chapter's numbers can
+    depend on, read when it saves (its stamp hashes their source files)."""
+    return sorted(name for name, module in sys.modules.items()
+                  if (name == "medlib" or name.startswith("medlib."))
+                  and getattr(module, "__file__", None))
 
 
 def load_results(results_dir: Path) -> dict[str, dict]:
-    """Every chapter's ``NAME.json`` in ``results_dir``, by notebook name (the run record
-    ``_run.json`` is not a chapter)."""
+    """Every chapter's ``NAME.json`` in ``results_dir``, by notebook name (files whose name
+    starts with ``_``, such as the verification records, are not chapters)."""
     return {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("[!_]*.json"))}
 
 
@@ -247,36 +239,3 @@ def format_metric(metric: dict) -> str:
         text += (f" ({INTERVAL_KINDS[metric['interval']]}: "
                  f"{format_number(metric['low'])}–{format_number(metric['high'])})")
     return text
-
-
-def results_table(results_dir: Path) -> str:
-    """A Markdown table of every results file's headline metrics (README, "Results")."""
-    lines = [
-        "| chapter | profile | metric | value (interval) | data file official | runtime |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name, result in load_results(results_dir).items():
-        official = ", ".join(
-            f"{file}: {'yes' if rec.get('official') else 'no'}"
-            for file, rec in result["data"].items()
-        )
-        for metric in result.get("headline", []):
-            lines.append(
-                f"| {name} | {result.get('profile', '?')} | {metric} | "
-                f"{format_metric(result['metrics'][metric])} | {official} | "
-                f"{result.get('runtime_s', float('nan')):.0f} s |"
-            )
-    return "\n".join(lines) + "\n"
-
-
-TABLE_START, TABLE_END = "<!-- results-table:start -->", "<!-- results-table:end -->"
-
-
-def update_readme_table(readme: Path, results_dir: Path) -> bool:
-    """Replace the generated table between the markers in ``readme``; True if it changed."""
-    text = readme.read_text()
-    start, end = text.index(TABLE_START) + len(TABLE_START), text.index(TABLE_END)
-    new = text[:start] + "\n" + results_table(results_dir) + text[end:]
-    if new != text:
-        readme.write_text(new)
-    return new != text

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from medlib import plots
-from medlib.book.repro import seed_everything
-from medlib.book.results import ResultsRecorder
+from medlib.chapter.repro import seed_everything
+from medlib.chapter.results import ResultsRecorder
 
 
 def show_tables_whole() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from medlib.book.findings import metric_entry, metric_text, resolved_metric
+from medlib.summary.findings import metric_entry, metric_text, resolved_metric
 
 # glue key -> (chapter, metric id)
 FAQ_NUMBERS: dict[str, tuple[str, str]] = {
