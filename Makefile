@@ -11,8 +11,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 REEXECUTED := _build/reexecuted
+CHAPTERS ?= $(shell $(PY) -m medlib.book list --names 2>/dev/null)
+# Seconds of published runtime that CI's rotating sample of verified chapters may take.
+CI_SLICE_S ?= 240
 
-.PHONY: install book notebooks html test lint unit notebooks-quick nbval verify build-check browser-check readme clean
+.PHONY: install reinstall book publish reproduce status boxes html readme test lint unit \
+	notebooks-quick stamps reexecute verify-chapters build-check browser-check clean
 
 install:
 	@if [ -f $(STAMP) ] && cat requirements.txt pyproject.toml | cmp -s - $(STAMP); then \
@@ -33,12 +37,25 @@ reinstall:
 	echo "c.IPKernelApp.capture_fd_output = False" > $(VENV)/etc/ipython/ipython_kernel_config.py
 	cat requirements.txt pyproject.toml > $(STAMP)
 
-# The main job: run every notebook with the `book` profile, refresh the README results
-# table from their results files, then build the HTML.
-book: install notebooks readme html
+# The main job: re-execute the chapters whose inputs changed (stale stamps, in requires:
+# order), refresh the README's table and the pages' closing boxes, build the HTML. On a
+# fresh clone of a current book it only builds.
+book: install publish readme boxes html
 
-notebooks: install
-	$(PY) -m medlib.book run --profile book
+publish: install
+	$(PY) -m medlib.book publish --no-progress
+
+# Every chapter from scratch, whatever its stamp: what a reader who wants to check
+# everything runs.
+reproduce: install
+	$(PY) -m medlib.book run --profile book --no-progress
+	$(MAKE) --no-print-directory readme html
+
+status: install
+	$(PY) -m medlib.book status
+
+boxes: install
+	$(PY) -m medlib.book boxes
 
 html: install
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
@@ -47,28 +64,42 @@ html: install
 readme: install
 	$(PY) -m medlib.book table --update README.md
 
-test: install lint unit notebooks-quick nbval verify build-check browser-check
+test: install lint stamps unit notebooks-quick reexecute build-check browser-check
 
 lint:
 	$(VENV)/bin/ruff check .
 
+# Fails on a chapter whose inputs changed since it was published, naming the input.
+stamps:
+	$(PY) -m medlib.book status --check
+
 unit:
 	$(PY) -m pytest -m "not notebooks"
 
+# Quick runs only where they test what the book run does not (crafted and multi-class files).
 notebooks-quick:
 	$(PY) -m pytest -m notebooks
 
-# nbval re-executes every published chapter once: it compares the cells marked
-# NBVAL_CHECK_OUTPUT exactly, and each chapter's results recorder writes its re-executed
-# results to $(REEXECUTED), which `verify` compares with book/results/ within the
-# tolerances of notebooks/tolerances.yml.
-nbval:
-	rm -rf $(REEXECUTED) && mkdir -p $(REEXECUTED)
-	MEDLIB_RESULTS_DIR=$(abspath $(REEXECUTED)) \
-		$(PY) -m pytest --nbval-lax --nbval-current-env book/ -o testpaths=book
+# CI's re-execution: every chapter without a passing verification record at its current
+# stamp, plus a sample of the others drawn from the commit hash (CI_SLICE_S seconds).
+reexecute: install
+	@mkdir -p _build
+	$(PY) -m medlib.book ci-plan --commit "$$(git rev-parse HEAD 2>/dev/null || echo none)" \
+		--slice-s $(CI_SLICE_S) > _build/ci_chapters.txt
+	$(MAKE) --no-print-directory verify-chapters CHAPTERS="$$(tr '\n' ' ' < _build/ci_chapters.txt)"
 
-verify:
-	$(PY) -m medlib.book verify $(REEXECUTED) --report _build/verification.md
+# Re-execute CHAPTERS (default: all) under nbval, which compares the cells marked
+# NBVAL_CHECK_OUTPUT exactly while each chapter's recorder writes its results to
+# $(REEXECUTED); then compare every number with book/results/ within the tolerances of
+# notebooks/tolerances.yml and record the verification (book/results/_verification.json).
+verify-chapters: install
+	@test -n "$(strip $(CHAPTERS))" || { echo "verify-chapters: no chapter named"; exit 1; }
+	rm -rf $(REEXECUTED) && mkdir -p $(REEXECUTED)
+	MEDLIB_RESULTS_DIR=$(abspath $(REEXECUTED)) $(PY) -m pytest --nbval-lax \
+		--nbval-current-env -o testpaths=book -p no:cacheprovider \
+		$(foreach c,$(CHAPTERS),book/$(c).ipynb)
+	$(PY) -m medlib.book verify $(REEXECUTED) --chapters $(CHAPTERS) --record \
+		--report _build/verification.md
 
 build-check:
 	rm -rf _build/html _build/.doctrees
