@@ -149,3 +149,14 @@ def test_required_closure_lists_requirements_first(tmp_path):
     params.write_text("a:\n  requires: [b]\n  book: {}\nb:\n  requires: [c]\n  book: {}\n"
                       "c:\n  book: {}\n")
     assert required_closure("a", params) == ["c", "b"]
+
+
+def test_changed_prose_stales_the_page_that_shows_it(book):
+    path = book["notebooks_dir"] / "parent.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("A sentence the published page lacks."))
+    nbformat.write(nb, path)
+    reasons = status(book)["parent"].reasons
+    assert len(reasons) == 1 and reasons[0].startswith("prose of ")
+    assert publish_stale(["parent"], progress=False, **book) == ["parent"]
+    assert status(book)["parent"].current

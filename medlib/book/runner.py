@@ -27,6 +27,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from medlib.book.boxes import render_boxes
 from medlib.book.machine import environment_versions
+from medlib.book.page_cells import NotebookError, keep_cells_for, label_figures_for_page
 from medlib.book.params import (
     ParameterError,
     requirements,
@@ -48,10 +49,6 @@ from medlib.data.download import md5sum
 KERNEL = "python3"
 STAGING_PREFIX = ".staging-"
 KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-
-
-class NotebookError(RuntimeError):
-    """A notebook raised in one of its cells; nothing was published."""
 
 
 class RequirementError(ParameterError):
@@ -159,60 +156,6 @@ def _clean_metadata(notebook_path: Path, source: Path, published: Path) -> None:
     meta["input_path"] = _relative(source)
     meta["output_path"] = _relative(published)
     meta.pop("environment_variables", None)
-    nbformat.write(nb, notebook_path)
-
-
-ONLY_IF_TAG = re.compile(r"^only-if-(\w+?)-(\w+)$")
-
-
-def keep_cells_for(notebook_path: Path, values: dict) -> None:
-    """Drop the Markdown cells written for another parameter value.
-
-    One source notebook may serve several chapters (``progression`` publishes one per
-    cohort); a Markdown cell tagged ``only-if-<parameter>-<value>`` (for example
-    ``only-if-cohort_name-pbc``) is kept only on the page whose run has that value, so each
-    page's prose follows its own numbers. Code cells may not carry the tag: every page runs
-    the same code, and nbval re-runs what is published.
-    """
-    nb = nbformat.read(notebook_path, as_version=4)
-    kept = []
-    for cell in nb.cells:
-        conditions = [m.groups() for t in cell.metadata.get("tags", [])
-                      if (m := ONLY_IF_TAG.match(t))]
-        if conditions and cell.cell_type != "markdown":
-            raise NotebookError(
-                f"{_relative(notebook_path)}: only Markdown cells may be tagged "
-                f"only-if-<parameter>-<value>; remove the tag from this code cell:\n"
-                f"{cell.source[:200]}")
-        for name, value in conditions:
-            if name not in values:
-                raise NotebookError(
-                    f"{_relative(notebook_path)}: a cell is tagged only-if-{name}-{value}, "
-                    f"but this run has no parameter {name!r}; fix the tag")
-        if all(str(values[name]) == value for name, value in conditions):
-            kept.append(cell)
-    nb.cells = kept
-    nbformat.write(nb, notebook_path)
-
-
-def label_figures_for_page(notebook_path: Path, source_stem: str, name: str) -> None:
-    """Give a shared source's figures labels of their own on each page.
-
-    Sphinx labels are global: a source published as two pages would define each figure
-    label twice. On each page the prefix ``fig-<source>-`` becomes ``fig-<page>-``, in the
-    figure's ``mystnb.figure.name`` and in the Markdown references to it.
-    """
-    if source_stem == name:
-        return
-    old, new = f"fig-{source_stem}-", f"fig-{name}-"
-    reference = re.compile(r"(?<=[`<])" + re.escape(old))
-    nb = nbformat.read(notebook_path, as_version=4)
-    for cell in nb.cells:
-        figure = cell.metadata.get("mystnb", {}).get("figure", {})
-        if figure.get("name", "").startswith(old):
-            figure["name"] = new + figure["name"][len(old):]
-        if cell.cell_type == "markdown":
-            cell.source = reference.sub(new, cell.source)
     nbformat.write(nb, notebook_path)
 
 

@@ -4,7 +4,8 @@ The runner writes the stamp into the chapter's results file (``stamp``) after th
 Its parts are kept beside the digest, so that :func:`chapter_status` can say which input
 changed since the chapter was published:
 
-- ``code``: the source notebook's code cells (papermill's injected cell excluded);
+- ``code``: the source notebook's code cells (papermill's injected cell excluded); its
+  prose is checked against the published page itself (:func:`changed_parts`);
 - ``params``: the resolved parameters of the run;
 - ``modules``: each medlib module the kernel had imported when it saved (read from
   ``sys.modules`` by the recorder), by the hash of its source file;
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 
+from medlib.book.page_cells import markdown_cells, page_prose
 from medlib.book.params import requirements, resolve_parameters, run_order, source_notebook
 from medlib.book.paths import NOTEBOOKS_DIR, PARAMS_FILE, REPO_ROOT, RESULTS_DIR
 from medlib.data.download import md5sum
@@ -175,6 +177,10 @@ def changed_parts(
         moved = sorted(k for k in {*old, *params} if old.get(k) != params.get(k))
         reasons.append("parameters changed in params.yml: " + ", ".join(
             f"{k} {old.get(k, '(default)')!r} → {params.get(k, '(default)')!r}" for k in moved))
+    published_page = results_dir.parent / f"{name}.ipynb"
+    if source.is_file() and published_page.is_file() and markdown_cells(
+            nbformat.read(published_page, as_version=4)) != page_prose(source, name, params):
+        reasons.append(f"prose of {_relative(source, root)} changed since it was published")
     now = module_digests(list(parts["modules"]), root)
     reasons += [f"medlib module {m} changed" if now[m] != MISSING else
                 f"medlib module {m} is gone" for m in parts["modules"]
