@@ -71,3 +71,10 @@ def test_headline_frame_names_each_interval_in_full():
         "value": "0.912", "interval": "0.900–0.925",
         "what the interval is": "95% CI, bootstrap over test cases"}
     assert frame.loc[("alpha", "C Harrell::Cox"), "interval"] == "—"
+
+
+def test_the_summary_pages_read_the_executed_chapters_of_the_toc():
+    chapters = findings.executed_chapters()
+    assert chapters[:2] == ["findings", "faq"] and "cnn_diagnosis" in chapters
+    assert "data" not in chapters and "glossary" not in chapters  # Markdown pages
+    assert set(findings.summarised_chapters(chapters)) == set(chapters) - {"findings", "faq"}

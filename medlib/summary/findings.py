@@ -259,6 +259,13 @@ def toc_parts(toc_file: Path = TOC_FILE) -> dict[str, str]:
             for part in toc.get("parts", []) for entry in part.get("chapters", [])}
 
 
+def executed_chapters(toc_file: Path = TOC_FILE) -> list[str]:
+    """The pages of the table of contents that are executed notebooks (not Markdown), in
+    book order: the chapters whose results the summary pages read."""
+    book_dir = toc_file.parent / "book"
+    return [name for name in toc_parts(toc_file) if (book_dir / f"{name}.ipynb").is_file()]
+
+
 def files_read_from(result: dict) -> list[str]:
     """The chapters whose published files (weights, results) a chapter read, from the
     ``inputs`` its recorder kept."""
