@@ -16,16 +16,12 @@ from pathlib import Path
 
 import nbformat
 
+from medlib.chapter.contract import relative_to_repo
+
 
 class NotebookError(RuntimeError):
     """A notebook raised in one of its cells, or its cells cannot be published as they
     are; nothing was published."""
-
-
-def _relative(path: Path) -> str:
-    from medlib.chapter.contract import relative_to_repo
-
-    return relative_to_repo(path)
 
 
 ONLY_IF_TAG = re.compile(r"^only-if-(\w+?)-(\w+)$")
@@ -47,13 +43,13 @@ def keep_cells_for(notebook_path: Path, values: dict) -> None:
                       if (m := ONLY_IF_TAG.match(t))]
         if conditions and cell.cell_type != "markdown":
             raise NotebookError(
-                f"{_relative(notebook_path)}: only Markdown cells may be tagged "
+                f"{relative_to_repo(notebook_path)}: only Markdown cells may be tagged "
                 f"only-if-<parameter>-<value>; remove the tag from this code cell:\n"
                 f"{cell.source[:200]}")
         for name, value in conditions:
             if name not in values:
                 raise NotebookError(
-                    f"{_relative(notebook_path)}: a cell is tagged only-if-{name}-{value}, "
+                    f"{relative_to_repo(notebook_path)}: a cell is tagged only-if-{name}-{value}, "
                     f"but this run has no parameter {name!r}; fix the tag")
         if all(str(values[name]) == value for name, value in conditions):
             kept.append(cell)

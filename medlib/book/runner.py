@@ -43,7 +43,12 @@ from medlib.book.paths import (
     RESULTS_DIR,
 )
 from medlib.book.stamps import code_sources, compute_parts, stamp_of
-from medlib.chapter.contract import CHAPTER_ENV, PUBLISHED_DIR_ENV, RESULTS_DIR_ENV
+from medlib.chapter.contract import (
+    CHAPTER_ENV,
+    PUBLISHED_DIR_ENV,
+    RESULTS_DIR_ENV,
+    relative_to_repo,
+)
 from medlib.data.download import md5sum
 
 KERNEL = "python3"
@@ -107,7 +112,7 @@ def check_requirements(
         source = source_notebook(required, notebooks_dir, params_file)
         if executed.is_file() and code_sources(executed) != code_sources(source):
             raise RequirementError(f"{name} requires {required}, whose source "
-                                   f"{_relative(source)} changed since it was published; "
+                                   f"{relative_to_repo(source)} changed since it was published; "
                                    f"{rerun}")
         found = found or results_dir
     return found
@@ -124,13 +129,6 @@ class RunOutcome:
 
 def _raise_on_sigterm(signum, frame):  # pragma: no cover - exercised by killing a run
     raise KeyboardInterrupt(f"signal {signum}")
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return path.name
 
 
 def _failed_source_cell(executed: Path) -> int:
@@ -153,8 +151,8 @@ def _clean_metadata(notebook_path: Path, source: Path, published: Path) -> None:
     """Replace the machine paths papermill records with repository-relative ones."""
     nb = nbformat.read(notebook_path, as_version=4)
     meta = nb.metadata.get("papermill", {})
-    meta["input_path"] = _relative(source)
-    meta["output_path"] = _relative(published)
+    meta["input_path"] = relative_to_repo(source)
+    meta["output_path"] = relative_to_repo(published)
     meta.pop("environment_variables", None)
     nbformat.write(nb, notebook_path)
 
@@ -278,8 +276,9 @@ def run_notebook(
                 shutil.copy(staged_nb, FAILED_DIR / f"{name}.ipynb")
             raise NotebookError(
                 f"{name} failed in code cell {_failed_source_cell(staged_nb)} "
-                f"of {_relative(source)} ({err.ename}: {err.evalue}); {_relative(output_dir)} "
-                f"is unchanged; the failed run is in {_relative(FAILED_DIR / f'{name}.ipynb')}"
+                f"of {relative_to_repo(source)} ({err.ename}: {err.evalue}); "
+                f"{relative_to_repo(output_dir)} is unchanged; the failed run is in "
+                f"{relative_to_repo(FAILED_DIR / f'{name}.ipynb')}"
             ) from None
         runtime = time.perf_counter() - start
         published_nb = output_dir / f"{name}.ipynb"
