@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 MEDLIB = Path(__file__).resolve().parents[1] / "medlib"
-LAYERS = ["data", "models", "foundations", "metrics", "optim", "train", "survival", "trust",
-          "pretraining", "efficiency", "scale", "treatment",
+LAYERS = ["data", "models", "foundations", "metrics", "claims", "optim", "train", "survival",
+          "trust", "pretraining", "efficiency", "scale", "treatment",
           "chapter", "summary", "book"]
 
 
