@@ -11,7 +11,8 @@ Design: five independent standard-normal covariates ``x1``..``x5``; 1:1 randomis
 hazard ``BASELINE_RATE * SHAPE * t**(SHAPE - 1) * exp(lp)`` with the prognostic part of
 ``lp`` equal to ``0.8 x1 + 0.5 x2`` and, for the treated, a log hazard ratio of
 ``-0.3 - 0.9 x1`` (effect ``"covariate"``: the patients with a high ``x1``, who are also the
-ones at high risk, benefit most and those with a very low ``x1`` are harmed) or of 0
+ones at high risk, benefit most and those with a very low ``x1`` are harmed), half that
+slope (``"covariate_half"``, the weaker heterogeneity a positive control also tries) or 0
 (effect ``"none"``); uniform administrative censoring between ``censoring_years``. Within
 5 years about 49% of the control patients die, 39% of the treated with effect
 ``"covariate"``, and the average true benefit is about +0.11.
@@ -30,7 +31,7 @@ PROGNOSTIC = np.array([0.8, 0.5, 0.0, 0.0, 0.0])  # log hazard ratio per SD, bot
 BASELINE_RATE = 0.09  # cumulative hazard at 1 year of a patient with lp = 0
 SHAPE = 1.2  # Weibull shape: the hazard rises slowly with time
 # Treatment log hazard ratio: intercept + slope * x1, by kind of effect.
-EFFECTS = {"covariate": (-0.3, -0.9), "none": (0.0, 0.0)}
+EFFECTS = {"covariate": (-0.3, -0.9), "covariate_half": (-0.3, -0.45), "none": (0.0, 0.0)}
 
 
 def _check_effect(effect: str) -> tuple[float, float]:
