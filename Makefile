@@ -14,9 +14,17 @@ REEXECUTED := _build/reexecuted
 CHAPTERS ?= $(shell $(PY) -m medlib.book list --names 2>/dev/null)
 # Seconds of published runtime that CI's rotating sample of verified chapters may take.
 CI_SLICE_S ?= 240
+# The book's repository, the one setting its repository, issues and Binder buttons use.
+# Empty (the default): no such button and no repository link. A fork sets it to a repository
+# that exists (make html REPOSITORY_URL=https://github.com/you/medlib-book); the build first
+# checks that the address answers (git ls-remote) and stops if it does not.
+REPOSITORY_URL ?=
+REPOSITORY_CONFIG := _build/_config_repository.yml
+BOOK_CONFIG := $(if $(strip $(REPOSITORY_URL)),--config $(REPOSITORY_CONFIG))
 
-.PHONY: install reinstall book publish reproduce status boxes html readme test lint unit \
-	notebooks-quick stamps reexecute verify-chapters build-check browser-check clean
+.PHONY: install reinstall book prose publish reproduce status boxes html readme test lint unit \
+	notebooks-quick stamps reexecute verify-chapters build-check browser-check clean \
+	repository-config
 
 install:
 	@if [ -f $(STAMP) ] && cat requirements.txt pyproject.toml | cmp -s - $(STAMP); then \
@@ -39,8 +47,14 @@ reinstall:
 
 # The main job: re-execute the chapters whose inputs changed (stale stamps, in requires:
 # order), refresh the README's table and the pages' closing boxes, build the HTML. On a
-# fresh clone of a current book it only builds.
-book: install publish readme boxes html
+# fresh clone of a current book it only builds. Chapters whose only change is their prose
+# are republished first without re-execution (prose), so publish leaves them alone.
+book: install prose publish readme boxes html
+
+# Rewrite the pages whose Markdown alone changed, keeping their code cells' outputs;
+# book/results/ is not touched (no number changed).
+prose: install
+	$(PY) -m medlib.book prose
 
 publish: install
 	$(PY) -m medlib.book publish --no-progress
@@ -57,8 +71,8 @@ status: install
 boxes: install
 	$(PY) -m medlib.book boxes
 
-html: install
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+html: install repository-config
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going $(BOOK_CONFIG)
 	@echo "HTML: _build/html/index.html"
 
 readme: install
@@ -101,9 +115,17 @@ verify-chapters: install
 	$(PY) -m medlib.book verify $(REEXECUTED) --chapters $(CHAPTERS) --record \
 		--report _build/verification.md
 
-build-check:
+build-check: repository-config
 	rm -rf _build/html _build/.doctrees
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going $(BOOK_CONFIG)
+
+# With REPOSITORY_URL set: check that a repository answers there and write a copy of
+# _config.yml with its buttons on (medlib/book/repository.py); without it, nothing.
+repository-config:
+	@rm -f $(REPOSITORY_CONFIG)
+	@if [ -n "$(strip $(REPOSITORY_URL))" ]; then \
+		$(PY) -m medlib.book.repository "$(strip $(REPOSITORY_URL))" --out $(REPOSITORY_CONFIG); \
+	fi
 
 # Every built page in headless Chromium with the network off: JavaScript errors, files or
 # images that do not load, untypeset math and broken internal links fail; a screenshot of

@@ -5,6 +5,7 @@ changing it never makes a chapter stale.
 
 - :mod:`.runner`, :mod:`.params`: run chapters in ``requires:`` order with their profiles.
 - :mod:`.stamps`: each chapter's content stamp, and which chapters are stale and why.
+- :mod:`.prose`: republish a page whose Markdown alone changed, keeping its outputs.
 - :mod:`.verify`, :mod:`.verification`: the tolerance check of re-executed results, and the
   records of which stamp was verified where.
 - :mod:`.ci_plan`: which chapters CI re-executes (unverified, plus a sample by commit).
@@ -12,7 +13,9 @@ changing it never makes a chapter stale.
   written after execution.
 - :mod:`.machine`, :mod:`.readme_table`, :mod:`.browser`, :mod:`.sphinx_scripts`: run
   records, the README's table, the offline browser check, a Sphinx fix.
+- :mod:`.repository`: the checked repository address that turns the pages' repository,
+  issues and Binder buttons on (``REPOSITORY_URL``; none by default).
 
-Command line: ``python -m medlib.book {list,status,publish,run,boxes,ci-plan,verify,browse,
-table}`` (see ``__main__``). Used by every chapter's publication, by no chapter's kernel.
+Command line: ``python -m medlib.book {list,status,prose,publish,run,boxes,ci-plan,verify,
+browse,table}`` (see ``__main__``). Used by every chapter's publication, by no chapter's kernel.
 """

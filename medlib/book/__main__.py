@@ -4,6 +4,7 @@ Examples::
 
     python -m medlib.book status                 # every chapter current or stale, and why
     python -m medlib.book publish                # re-execute the stale chapters only
+    python -m medlib.book prose                  # republish prose-only edits, no execution
     python -m medlib.book run --profile book     # re-execute every chapter
     python -m medlib.book run cnn_diagnosis --profile book -p epochs=5
     python -m medlib.book boxes                  # rewrite the pages' closing boxes
@@ -31,6 +32,7 @@ from medlib.book.params import (
     source_notebook,
 )
 from medlib.book.paths import BOOK_DIR, RESULTS_DIR
+from medlib.book.prose import republish_prose_edits
 from medlib.book.publish import publish_stale
 from medlib.book.readme_table import results_table, update_readme_table
 from medlib.book.runner import (
@@ -73,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
         "publish", help="re-execute the stale chapters (book profile), in requires: order")
     publish.add_argument("--no-progress", action="store_true",
                          help="hide papermill's progress bar")
+    prose = commands.add_parser(
+        "prose", help="republish pages whose only change is their Markdown, without "
+        "re-executing them (book/results/ untouched)")
+    prose.add_argument("names", nargs="*", metavar="NAME",
+                       help="chapters (default: every chapter whose only stale reason is "
+                       "its prose)")
     commands.add_parser("boxes", help="rewrite the reproduce and checks boxes of every "
                         "published page (tolerances, verification records); runs nothing")
     plan = commands.add_parser(
@@ -141,6 +149,13 @@ def _status(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     published = publish_stale(notebook_names(), progress=not args.no_progress)
     print(f"published {len(published)} chapter(s): {', '.join(published) or 'none, all current'}")
+    return 0
+
+
+def _prose(args: argparse.Namespace) -> int:
+    rewritten = republish_prose_edits(args.names or None)
+    print(f"prose republished in {len(rewritten)} page(s): "
+          f"{', '.join(rewritten) or 'none, no prose-only change'}")
     return 0
 
 
@@ -214,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
             return _status(args)
         if args.command == "publish":
             return _publish(args)
+        if args.command == "prose":
+            return _prose(args)
         if args.command == "boxes":
             return _boxes(args)
         if args.command == "ci-plan":
