@@ -74,3 +74,23 @@ def test_corrected_t_interval_follows_nadeau_and_bengio():
     assert CORRECTED_T_INTERVAL in INTERVAL_KINDS
     with pytest.raises(ValueError, match="at least 2 splits"):
         corrected_t_interval([0.1], 0.5)
+
+
+def test_corrected_t_summary_matches_the_interval_function():
+    from medlib.metrics.repeated_splits import (
+        CORRECTED_T_LABEL,
+        corrected_t_interval,
+        summarise_with_corrected_t,
+    )
+
+    per_split = pd.DataFrame({"model": ["b", "a"] * 4,
+                              "C": [0.70, 0.80, 0.72, 0.78, 0.69, 0.83, 0.71, 0.79],
+                              "IBS": [0.2, 0.1, None, 0.12, 0.21, 0.11, 0.22, 0.1]})
+    summary = summarise_with_corrected_t(per_split, "model", ["C", "IBS"], 0.3)
+    assert list(summary.mean.index) == ["b", "a"]  # first-seen order, as the tables show
+    mean, low, high = corrected_t_interval(per_split.loc[per_split.model == "a", "C"], 0.3)
+    assert (summary.mean.loc["a", "C"], summary.low.loc["a", "C"],
+            summary.high.loc["a", "C"]) == pytest.approx((mean, low, high))
+    assert summary.formatted().columns.name == f"mean ({CORRECTED_T_LABEL})"
+    assert summary.low.loc["b", "IBS"] == pytest.approx(
+        corrected_t_interval([0.2, 0.21, 0.22], 0.3)[1])  # NaN split left out

@@ -1,11 +1,14 @@
-"""Summaries over repeated train/test splits: the mean and the 2.5th-97.5th percentiles.
+"""Summaries over repeated train/test splits: the mean with a percentile range or a
+corrected interval.
 
-The progression chapter fits every model on each of many patient-level splits and reports,
-per model and metric, the mean over splits and the 2.5th and 97.5th percentiles of the
-per-split values. That range shows how much a number moves with the split; it is not a 95%
-confidence interval of the mean, so results files label it ``"splits_2.5_97.5"``
-(:data:`SPLITS_INTERVAL`) and tables "2.5–97.5 percentile over splits". Chapter:
-``progression``.
+The chapters fit every model on each of several patient-level splits and report, per
+model and metric, the mean over splits and either the 2.5th and 97.5th percentiles of the
+per-split values (:func:`summarise_over_splits`, for many splits: how much a number moves
+with the split, labelled ``"splits_2.5_97.5"``, :data:`SPLITS_INTERVAL`) or the corrected
+resampled t interval of the mean (:func:`summarise_with_corrected_t`). With a handful of
+splits the percentiles are little more than the smallest and largest value, so a chapter
+with few splits reports the corrected interval. Chapters: ``progression_pbc``,
+``progression_nafld``, ``progression_benchmarks``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class SplitSummary:
     mean: pd.DataFrame
     low: pd.DataFrame
     high: pd.DataFrame
+    label: str = "2.5–97.5 percentile over splits"
 
     def formatted(self, decimals: int = 3) -> pd.DataFrame:
         """Text cells "mean (low–high)", one column per metric, labelled with the range."""
@@ -44,7 +48,7 @@ class SplitSummary:
             },
             index=self.mean.index,
         )
-        table.columns.name = f"mean ({SPLITS_INTERVAL_LABEL})"
+        table.columns.name = f"mean ({self.label})"
         return table
 
     def records(self) -> Iterator[tuple[str, str, float, float, float]]:
@@ -71,6 +75,34 @@ def summarise_over_splits(
     )
     frames = [stats.iloc[:, i::3].set_axis(metrics, axis=1) for i in range(3)]
     return SplitSummary(*frames)
+
+
+#: How a table labels the interval of :func:`summarise_with_corrected_t`.
+CORRECTED_T_LABEL = "corrected 95% CI of the mean"
+
+
+def summarise_with_corrected_t(
+    per_split: pd.DataFrame, by: str, metrics: list[str], test_share: float,
+) -> SplitSummary:
+    """Like :func:`summarise_over_splits`, with the corrected resampled t interval of each
+    mean (:func:`corrected_t_interval`) in place of the percentiles; results files label
+    it ``"corrected_t_95"`` (:data:`CORRECTED_T_INTERVAL`)."""
+    groups = per_split.groupby(by, sort=False)
+    frames = {part: pd.DataFrame(index=list(groups.groups), columns=metrics, dtype=float)
+              for part in ("mean", "low", "high")}
+    for group, rows in groups:
+        for metric in metrics:
+            values = rows[metric].dropna()
+            if len(values) < 2:
+                mean, low, high = (values.mean() if len(values) else float("nan"),
+                                   float("nan"), float("nan"))
+            else:
+                mean, low, high = corrected_t_interval(values, test_share)
+            for part, value in zip(("mean", "low", "high"), (mean, low, high), strict=True):
+                frames[part].loc[group, metric] = value
+    order = list(dict.fromkeys(per_split[by]))
+    return SplitSummary(*(frames[p].loc[order] for p in ("mean", "low", "high")),
+                        label=CORRECTED_T_LABEL)
 
 
 def paired_difference(
