@@ -1,8 +1,14 @@
-"""medlib.survival.progression_report: the words follow the interval."""
+"""medlib.survival.progression_report: the words follow the declared comparison's claim."""
 
 import pytest
 
-from medlib.survival.progression_report import conclusion_lead, paired_verdict
+from medlib.claims.verdicts import rederive
+from medlib.survival.progression_report import (
+    conclusion_lead,
+    paired_verdict,
+    parse_comparison,
+    primary_claim,
+)
 
 
 @pytest.mark.parametrize(("low", "high", "expected"), [
@@ -11,13 +17,23 @@ from medlib.survival.progression_report import conclusion_lead, paired_verdict
     (-0.01, 0.02, "cannot be told apart"),
 ])
 def test_paired_verdict_reads_the_interval(low, high, expected):
-    assert expected in paired_verdict("GRU", "Cox", low, high)
+    claim = primary_claim("GRU", "Cox", (low + high) / 2, low, high)
+    assert expected in paired_verdict(claim)
+    assert rederive(claim.record()) == claim.outcome
 
 
 @pytest.mark.parametrize(("low", "high", "expected"), [
     (0.01, 0.03, "buys something measurable"),
-    (-0.03, -0.01, "the survival baselines win"),
+    (-0.03, -0.01, "the survival baseline wins"),
     (0.0, 0.02, "buys nothing measurable"),  # an interval touching zero decides nothing
 ])
 def test_conclusion_lead_reads_the_interval(low, high, expected):
-    assert expected in conclusion_lead("GRU", "Cox", low, high)
+    assert expected in conclusion_lead(primary_claim("GRU", "Cox", 0.01, low, high))
+
+
+def test_parse_comparison():
+    assert parse_comparison("self-attention, time-aware|Cox, landmark") == (
+        "self-attention, time-aware", "Cox, landmark")
+    for bad in ("GRU", "GRU|", "|Cox", "a|b|c"):
+        with pytest.raises(ValueError, match="deep model|baseline"):
+            parse_comparison(bad)

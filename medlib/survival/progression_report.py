@@ -1,35 +1,58 @@
 """The sentences of the progression chapters that depend on how a comparison came out.
 
-A paired comparison over a few splits can land three ways (ahead, behind, or not
-distinguishable), and the chapters are published for two cohorts from one notebook, so the
-words are chosen here from the numbers rather than written once into the Markdown.
-Chapters: ``progression_pbc``, ``progression_nafld``.
+Each chapter declares its primary comparison before the results (``primary_comparison``
+in ``notebooks/params.yml``: a deep model against a baseline); the verdict on it is a
+:class:`medlib.claims.verdicts.Claim` on the paired difference in Harrell's C with its
+corrected interval, and the words here are chosen from that claim. The chapters are
+published for two cohorts from one notebook, so the words cannot be written once into the
+Markdown. Chapters: ``progression_pbc``, ``progression_nafld``.
 """
 
 from __future__ import annotations
 
+from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
 
-def paired_verdict(deep: str, baseline: str, low: float, high: float) -> str:
-    """What the corrected 95% interval ``low``-``high`` of the paired difference (deep
-    model minus baseline, Harrell's C) allows one to say."""
-    if low > 0:
+CORRECTED_T = "corrected_t_95"
+
+
+def parse_comparison(declared: str) -> tuple[str, str]:
+    """``("self-attention, time-aware", "Cox, landmark")`` from the parameter
+    ``"self-attention, time-aware|Cox, landmark"``."""
+    deep, separator, baseline = declared.partition("|")
+    if not separator or not deep or not baseline or "|" in baseline:
+        raise ValueError(f"primary_comparison {declared!r} must read 'deep model|baseline'")
+    return deep, baseline
+
+
+def primary_claim(deep: str, baseline: str, mean: float, low: float, high: float,
+                  metric: str | None = None) -> Claim:
+    """The verdict on the declared comparison: the mean paired difference in Harrell's C
+    (deep − baseline) over the splits with its corrected 95% interval."""
+    return compare_difference(deep, baseline, mean, low, high, CORRECTED_T, metric=metric)
+
+
+def paired_verdict(claim: Claim) -> str:
+    """What the corrected 95% interval of the paired difference allows one to say."""
+    deep, baseline = claim.subject, claim.reference
+    if claim.outcome == AHEAD:
         return (f"The interval lies above zero: {deep} ranks these people better than "
                 f"{baseline}.")
-    if high < 0:
+    if claim.outcome == BEHIND:
         return (f"The interval lies below zero: {baseline} ranks these people better than "
                 f"{deep}.")
     return (f"The interval includes zero, so on these splits {deep} and {baseline} cannot be "
             "told apart.")
 
 
-def conclusion_lead(deep: str, baseline: str, low: float, high: float) -> str:
+def conclusion_lead(claim: Claim) -> str:
     """The first sentence of a chapter's conclusion: whether reading the visit sequence
-    bought anything measurable over the best baseline."""
-    if low > 0:
+    bought anything measurable over the declared baseline."""
+    deep, baseline = claim.subject, claim.reference
+    if claim.outcome == AHEAD:
         return (f"Here the sequence of visits buys something measurable: {deep} ranks people "
-                f"better than the best baseline, {baseline}, beyond the interval.")
-    if high < 0:
-        return (f"Here the survival baselines win: {baseline} ranks people better than the "
-                f"best deep model, {deep}, beyond the interval.")
-    return (f"Here the sequence of visits buys nothing measurable: the best deep model, "
-            f"{deep}, and the best baseline, {baseline}, cannot be told apart.")
+                f"better than {baseline}, beyond the interval.")
+    if claim.outcome == BEHIND:
+        return (f"Here the survival baseline wins: {baseline} ranks people better than "
+                f"{deep}, beyond the interval.")
+    return (f"Here the sequence of visits buys nothing measurable: the declared deep model, "
+            f"{deep}, and the declared baseline, {baseline}, cannot be told apart.")
