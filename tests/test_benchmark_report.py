@@ -3,11 +3,14 @@
 import pandas as pd
 import pytest
 
+from medlib.claims.verdicts import BEHIND, TIED, rederive
 from medlib.survival.benchmark_report import (
     paired_text,
     task_texts,
     top_setting_text,
     verdict,
+    verdict_claims,
+    window_claim,
     window_texts,
 )
 from medlib.survival.benchmark_tables import paired_table, summary_over_splits
@@ -27,19 +30,36 @@ def per_split(net_offset: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize(("offset", "words"), [(0.02, "ahead of the best baseline (cox)"),
-                                               (-0.02, "behind the best baseline (cox)")])
+@pytest.mark.parametrize(("offset", "words"), [
+    (0.02, "ahead of the declared baseline (cox)"), (-0.02, "behind the declared baseline (cox)"),
+    (0.0, "level with the declared baseline (cox)")])
 def test_verdict_reads_the_paired_interval(offset, words):
     table = per_split(offset)
+    if offset == 0.0:  # differences of both signs: the interval straddles zero
+        table.loc[table["model"] == "net", "time-dependent C"] += [0.01, -0.012, 0.011, -0.01]
     paired = paired_table(table, [("net", "cox")]).assign(task="t")
-    sentence = verdict(summary_over_splits(table), PUBLISHED, paired, "t", "T", "net")
+    claims = verdict_claims(summary_over_splits(table), PUBLISHED, paired, "t", "net", "cox")
+    sentence = verdict(claims, "T")
     assert words in sentence and "below the benchmark's best published row" in sentence
+    assert all(rederive(c.record()) == c.outcome for c in claims)
+
+
+def test_verdict_against_published_above_and_level():
+    table = per_split(0.02)
+    paired = paired_table(table, [("net", "cox")]).assign(task="t")
+    low = PUBLISHED.assign(**{"time-dependent C": [0.80, 0.55]})
+    claims = verdict_claims(summary_over_splits(table), low, paired, "t", "net", "cox")
+    assert "above the benchmark's best published row" in verdict(claims, "T")
+    level = PUBLISHED.assign(**{"time-dependent C": [0.8725, 0.55]})
+    claims = verdict_claims(summary_over_splits(table), level, paired, "t", "net", "cox")
+    assert "not distinguishable" in verdict(claims, "T")
 
 
 def test_task_texts_rank_and_gap():
     texts = task_texts(summary_over_splits(per_split(0.02)), PUBLISHED, "net")
     assert texts["best_published"] == "best" and texts["rank_network"] == "2"
     assert texts["nn_cox"] == "0.550" and texts["network_gap"].startswith("-0.02")
+    assert texts["ours_c"] == "net 0.871, cox 0.850"
 
 
 def test_paired_and_setting_texts():
@@ -62,7 +82,15 @@ def test_window_texts_count_one_round_and_compare_round_by_round():
                              "integrated Brier, Simpson": 0.1})
     per_fold = pd.DataFrame(rows)
     summary = per_fold.groupby("model", sort=False)[["AUC", "integrated Brier, Simpson"]].mean()
-    texts = window_texts(per_fold, summary, ("deep",))
+    texts = window_texts(per_fold, summary, "deep", "cox")
     assert texts["window_people"] == "100" and texts["window_events"] == "11"
     assert texts["window_events_range"] == "5–6"
     assert "the rounds disagree" in texts["window_verdict"]
+    assert window_claim(per_fold, "deep", "cox").outcome == TIED
+    behind = per_fold.assign(AUC=per_fold["AUC"].where(per_fold["model"] == "cox", 0.6))
+    assert "does not earn its place" in window_texts(behind, summary, "deep", "cox")[
+        "window_verdict"]
+    assert window_claim(behind, "deep", "cox").outcome == BEHIND
+    ahead = per_fold.assign(AUC=per_fold["AUC"].where(per_fold["model"] == "cox", 0.95))
+    assert "leads in every round" in window_texts(ahead, summary, "deep", "cox")[
+        "window_verdict"]

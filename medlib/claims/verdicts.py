@@ -56,8 +56,9 @@ _VERBS = {
 class Claim:
     """One verdict with the numbers it was computed from.
 
-    ``interval`` says what the interval of a ``difference`` is (a kind of
-    :data:`medlib.chapter.results.INTERVAL_KINDS`). ``metric`` optionally names the
+    ``interval`` says what the interval of a ``difference`` is: a kind of
+    :data:`medlib.chapter.results.INTERVAL_KINDS`, or ``"rounds_min_max"`` where every
+    round of a repeated cross-validation must agree. ``metric`` optionally names the
     results-file metric whose value and interval are the claim's ``estimate``, ``low``
     and ``high``, so that the claims check also confirms that the numbers behind the
     verdict are the published ones.

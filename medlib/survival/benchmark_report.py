@@ -10,28 +10,28 @@ from __future__ import annotations
 
 import pandas as pd
 
+from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
 from medlib.survival.benchmark_tables import gap_to_published
 
 C = "time-dependent C"
+CORRECTED_T = "corrected_t_95"
 
 
 def task_texts(summary: pd.DataFrame, published: pd.DataFrame, model: str) -> dict[str, str]:
-    """How this book's models stand against the published learners of one task: the best
-    of each side, ``model``'s mean, its gap to the best published mean with the corrected
-    interval, the rank it would take among the published learners, and the published
-    neural network's score."""
+    """How this book's models stand against the published learners of one task: each of
+    our models' mean (no "best" of ours is picked on the test splits), the published best,
+    ``model``'s gap to it with the corrected interval, the rank it would take among the
+    published learners, and the published neural network's score."""
     ours = summary.set_index("model")
     theirs = published.set_index("learner")
     best_published = str(theirs[C].idxmax())
-    ours_best = str(ours[C].idxmax())
     gap = gap_to_published(summary, model, float(theirs.loc[best_published, C]))
     return {
         "best_published": best_published,
         "best_published_c": f"{theirs.loc[best_published, C]:.3f}",
         "best_published_ipa": f"{theirs['IPA'].max():.3f}",
         "best_published_ipa_learner": str(theirs["IPA"].idxmax()),
-        "ours_best": ours_best,
-        "ours_best_c": f"{ours.loc[ours_best, C]:.3f}",
+        "ours_c": ", ".join(f"{name} {value:.3f}" for name, value in ours[C].items()),
         "network_c": f"{ours.loc[model, C]:.3f}",
         "network_ipa": f"{ours.loc[model, 'IPA']:.3f}",
         "network_gap": f"{gap['gap']:+.3f} ({gap['low']:+.3f} to {gap['high']:+.3f})",
@@ -50,30 +50,44 @@ def paired_text(paired: pd.DataFrame, task: str, comparison: str, score: str = C
             f"ahead in {row['splits first ahead']} of {row['splits']} splits")
 
 
-def verdict(summary: pd.DataFrame, published: pd.DataFrame, paired: pd.DataFrame, task: str,
-            label: str, model: str) -> str:
-    """One sentence: ``model`` against this book's best baseline on the task (the pair
-    with the lowest mean difference), and against the best published mean."""
-    best = float(published[C].max())
-    gap = gap_to_published(summary, model, best)
-    if gap["low"] > 0:
-        against_published = "above the benchmark's best published row"
-    elif gap["high"] < 0:
-        against_published = (f"below the benchmark's best published row by {-gap['gap']:.3f} "
-                             f"(interval {-gap['high']:.3f} to {-gap['low']:.3f})")
+def verdict_claims(summary: pd.DataFrame, published: pd.DataFrame, paired: pd.DataFrame,
+                   task: str, model: str, baseline: str) -> tuple[Claim, Claim]:
+    """The declared comparisons of one task: ``model`` against the declared ``baseline``
+    (paired difference over the splits, corrected interval) and against the benchmark's
+    best published mean (our corrected interval shifted by it)."""
+    best = published.set_index("learner")[C]
+    gap = gap_to_published(summary, model, float(best.max()))
+    row = paired[(paired["task"] == task) & (paired["score"] == C)
+                 & (paired["comparison"] == f"{model} − {baseline}")].iloc[0]
+    against_baseline = compare_difference(
+        model, baseline, row["mean difference"], row["low"], row["high"], CORRECTED_T,
+        metric=f"paired difference::{task}::{model} − {baseline}::{C}")
+    against_published = compare_difference(
+        model, f"{best.idxmax()} (published, {task})", gap["gap"], gap["low"], gap["high"],
+        CORRECTED_T)
+    return against_baseline, against_published
+
+
+def verdict(claims: tuple[Claim, Claim], label: str) -> str:
+    """One sentence from :func:`verdict_claims`: the tuned network against the declared
+    baseline and against the benchmark's best published row."""
+    against_baseline, against_published = claims
+    gap = against_published.numbers
+    if against_published.outcome == AHEAD:
+        published = "above the benchmark's best published row"
+    elif against_published.outcome == BEHIND:
+        published = (f"below the benchmark's best published row by {-gap['estimate']:.3f} "
+                     f"(interval {-gap['high']:.3f} to {-gap['low']:.3f})")
     else:
-        against_published = "not distinguishable from the benchmark's best published row"
-    rows = paired[(paired["task"] == task) & (paired["score"] == C)
-                  & paired["comparison"].str.startswith(f"{model} − ")]
-    closest = rows.loc[rows["mean difference"].idxmin()]
-    baseline = closest["comparison"].split(" − ")[1]
-    if closest["low"] > 0:
-        against_baseline = f"ahead of the best baseline ({baseline})"
-    elif closest["high"] < 0:
-        against_baseline = f"behind the best baseline ({baseline})"
+        published = "not distinguishable from the benchmark's best published row"
+    base = against_baseline.reference
+    if against_baseline.outcome == AHEAD:
+        baseline = f"ahead of the declared baseline ({base})"
+    elif against_baseline.outcome == BEHIND:
+        baseline = f"behind the declared baseline ({base})"
     else:
-        against_baseline = f"level with the best baseline ({baseline}) within the interval"
-    return f"On {label} the tuned network is {against_baseline}, and {against_published}."
+        baseline = f"level with the declared baseline ({base}) within the interval"
+    return f"On {label} the tuned network is {baseline}, and {published}."
 
 
 def top_setting_text(won: pd.DataFrame) -> str:
@@ -84,32 +98,40 @@ def top_setting_text(won: pd.DataFrame) -> str:
             f"splits, median {top['median_epochs']:g} epochs)")
 
 
-def window_texts(per_fold: pd.DataFrame, summary: pd.DataFrame,
-                 deep_models: tuple[str, ...]) -> dict[str, str]:
+def window_claim(per_fold: pd.DataFrame, deep: str, baseline: str) -> Claim:
+    """The declared deep model against the declared baseline in the JMbayes2 setting:
+    the mean over rounds of cross-validation of the AUC difference, with its range over
+    the rounds (a verdict only when every round agrees)."""
+    by_round = per_fold.groupby(["repeat", "model"], sort=False)["AUC"].mean().unstack()
+    gain = by_round[deep] - by_round[baseline]
+    return compare_difference(deep, baseline, float(gain.mean()), float(gain.min()),
+                              float(gain.max()), "rounds_min_max")
+
+
+def window_texts(per_fold: pd.DataFrame, summary: pd.DataFrame, deep: str,
+                 baseline: str) -> dict[str, str]:
     """The JMbayes2-setting facts: patients and events of one round of folds, the range of
-    events and of AUC per fold, the best model, and the best deep model against the
-    best baseline round by round."""
+    events and of AUC per fold, the declared pair's scores, and the declared deep model
+    against the declared baseline round by round."""
     one_round = per_fold[per_fold["repeat"] == 0].drop_duplicates("fold")
     events = per_fold.drop_duplicates(["repeat", "fold"])["events in window"]
-    best = str(summary["AUC"].idxmax())
-    deep = [m for m in summary.index if m in deep_models]
-    base = [m for m in summary.index if m not in deep_models]
-    best_deep, best_base = summary.loc[deep, "AUC"].idxmax(), summary.loc[base, "AUC"].idxmax()
-    by_round = per_fold.groupby(["repeat", "model"], sort=False)["AUC"].mean().unstack()
-    gain = by_round[best_deep] - by_round[best_base]
-    ending = ("the deep model does not earn its place on these patients." if gain.max() < 0
-              else "the deep model leads in every round." if gain.min() > 0
-              else "the rounds disagree on which is better.")
+    claim = window_claim(per_fold, deep, baseline)
+    n = claim.numbers
+    rounds = per_fold["repeat"].nunique()
+    ending = ("the deep model does not earn its place on these patients."
+              if claim.outcome == BEHIND else "the deep model leads in every round."
+              if claim.outcome == AHEAD else "the rounds disagree on which is better.")
     return {
         "window_people": str(int(one_round["test people"].sum())),
         "window_events": str(int(one_round["events in window"].sum())),
         "window_events_range": f"{events.min()}–{events.max()}",
         "window_fold_range": f"{per_fold['AUC'].min():.2f}–{per_fold['AUC'].max():.2f}",
-        "window_best": best,
-        "window_best_auc": f"{summary.loc[best, 'AUC']:.3f}",
-        "window_best_brier": f"{summary.loc[best, 'integrated Brier, Simpson']:.3f}",
+        "window_deep": deep, "window_base": baseline,
+        "window_deep_auc": f"{summary.loc[deep, 'AUC']:.3f}",
+        "window_base_auc": f"{summary.loc[baseline, 'AUC']:.3f}",
+        "window_base_brier": f"{summary.loc[baseline, 'integrated Brier, Simpson']:.3f}",
         "window_verdict": (
-            f"The best deep model ({best_deep}) minus the best baseline ({best_base}) is "
-            f"{gain.mean():+.3f} in AUC, from {gain.min():+.3f} to {gain.max():+.3f} over the "
-            f"{len(gain)} rounds of cross-validation: {ending}"),
+            f"The declared deep model ({deep}) minus the declared baseline ({baseline}) is "
+            f"{n['estimate']:+.3f} in AUC, from {n['low']:+.3f} to {n['high']:+.3f} over the "
+            f"{rounds} rounds of cross-validation: {ending}"),
     }
