@@ -30,5 +30,7 @@ def test_every_glued_name_in_the_prose_is_glued():
     prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     used = set(re.findall(r"\{glue:text\}`([^`]+)`", prose))
     extra = {f"{name}_{kind}" for name in ("progression_pbc", "progression_nafld")
-             for kind in ("best_deep", "best_baseline")}
+             for kind in ("deep", "baseline", "sentence")} | {
+        "cnn_w32_weights", "cnn_weight_ratio", "treatment_learner", "treatment_chance_text",
+        "treatment_chance_short"}
     assert used and used <= set(faq.FAQ_NUMBERS) | extra

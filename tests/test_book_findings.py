@@ -12,27 +12,28 @@ TOY = {
         "C Harrell::GRU": {"value": 0.81, "low": 0.7, "high": 0.85,
                            "interval": "splits_2.5_97.5"},
         "C Harrell::Cox": {"value": 0.8, "low": None, "high": None, "interval": None}},
-        "extras": {findings.BEST_PAIR: {"best_deep": "GRU", "best_baseline": "Cox"}}},
+        "extras": {findings.PRIMARY_PAIR: {"deep": "GRU", "baseline": "Cox"}}},
 }
 
 
 def test_entries_are_formatted_with_their_interval_named():
     assert findings.metric_text(TOY, "alpha", "test_AUROC") == "0.912 (95% CI 0.900–0.925)"
-    assert findings.metric_text(TOY, "alpha", "C Harrell::{best_baseline}") == "0.800"
+    assert findings.metric_text(TOY, "alpha", "C Harrell::{baseline}") == "0.800"
     assert findings.format_number(1481.2) == "1,481"
     assert findings.format_number(5.3e-15) == "5.3e-15"  # not "0.000", which would claim 0
     assert findings.format_number(0.0) == "0.000"
 
 
-def test_best_model_fields_are_filled_from_the_chapter_s_own_choice():
-    finding = findings.Finding("alpha", "q?", "best deep ({best_deep})", "C Harrell::{best_deep}",
-                               (findings.Comparator("best classical ({best_baseline})", "alpha",
-                                                    "C Harrell::{best_baseline}"),
+def test_declared_pair_fields_are_filled_from_the_chapter_s_declaration():
+    finding = findings.Finding("alpha", "q?", "declared deep ({deep})", "C Harrell::{deep}",
+                               (findings.Comparator("declared baseline ({baseline})", "alpha",
+                                                    "C Harrell::{baseline}"),
                                 findings.Comparator("paper", value=0.9, like_for_like=False)))
     row = findings.findings_table(TOY, (finding,)).iloc[0]
-    assert row["result"] == "best deep (GRU)"
+    assert row["result"] == "declared deep (GRU)"
     assert row["value"] == "0.810 (2.5–97.5th pct. over splits 0.700–0.850)"
-    assert row["compared with"] == "best classical (Cox): 0.800; paper: 0.900 (not like for like)"
+    assert row["compared with"] == (
+        "declared baseline (Cox): 0.800; paper: 0.900 (not like for like)")
 
 
 def test_a_missing_chapter_or_metric_is_named():

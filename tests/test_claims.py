@@ -73,6 +73,16 @@ def test_detection_outcomes():
         detection("pipeline", "effect", 3, 2)
 
 
+def test_from_record_round_trips_and_refuses_an_edited_verdict():
+    from medlib.claims.verdicts import Claim
+
+    claim = compare_to_null("T", "shuffled", 0.8, [0.5] * 19)
+    assert Claim.from_record(json.loads(json.dumps(claim.record()))) == claim
+    edited = {**claim.record(), "outcome": WITHIN_NULL}
+    with pytest.raises(ValueError, match="re-publish"):
+        Claim.from_record(edited)
+
+
 def test_rederive_catches_an_edited_number():
     record = compare_difference("A", "B", 0.02, 0.01, 0.03, "corrected_t_95").record()
     record["numbers"]["low"] = -0.01

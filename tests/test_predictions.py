@@ -179,7 +179,7 @@ def check_optimizers(result: dict, predictions: pd.DataFrame) -> list[Comparison
 
 def check_progression(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
     """Harrell's C of every model on every repetition (``per_split``), and its mean and
-    2.5th/97.5th percentiles over repetitions (``metrics``, "C Harrell::<model>").
+    corrected resampled t interval over repetitions (``metrics``, "C Harrell::<model>").
 
     Higher ``risk_<model>`` means higher risk for every model (probability of death by the
     horizon, Cox linear predictor, forest cumulative hazard), as concordance_index_censored
@@ -198,41 +198,44 @@ def check_progression(result: dict, predictions: pd.DataFrame) -> list[Compariso
         per_model.setdefault(row["model"], []).append(c)
         out.append(compared(f"per_split/{repetition}/{row['model']}/C Harrell",
                             row["C Harrell"], c))
+    share = result["extras"]["primary_comparison"]["test_share"]
     for model, values in per_model.items():
         metric = result["metrics"][f"C Harrell::{model}"]
-        assert metric["interval"] == "splits_2.5_97.5", model
+        assert metric["interval"] == "corrected_t_95", model
         c = np.array([v for v, _ in values])
         margin = max(m for _, m in values)
-        for key, value in (("value", np.mean(c)), ("low", np.percentile(c, 2.5)),
-                           ("high", np.percentile(c, 97.5))):
+        for key, value in zip(("value", "low", "high"), _corrected_t(c, share), strict=True):
             name = f"metrics::C Harrell::{model}" + ("" if key == "value" else f"::{key}")
-            out.append(Comparison(name, metric[key], float(value), margin))
+            out.append(Comparison(name, metric[key], float(value), 3 * margin))
     out += _paired_progression(result, per_model)
     return out
 
 
-def _paired_progression(result: dict, per_model: dict[str, list[Value]]) -> list[Comparison]:
-    """The best deep model minus the best baseline in Harrell's C, split by split, from the
-    recomputed values: its mean and corrected resampled t interval (Nadeau and Bengio
-    2003), variance (1/k + n_test/n_train) s^2, with the run's test share."""
+def _corrected_t(values: np.ndarray, share: float) -> tuple[float, float, float]:
+    """Mean over splits with the corrected resampled t interval (Nadeau and Bengio 2003):
+    variance (1/k + n_test/n_train) s^2, written out here from the definition."""
     from scipy import stats
 
-    pair = result["extras"]["best_deep_vs_best_baseline"]
-    name = f"C Harrell, paired difference::{pair['best_deep']} − {pair['best_baseline']}"
-    if name not in result["metrics"]:  # results published before the paired interval
-        return []
+    k = len(values)
+    half = stats.t.ppf(0.975, k - 1) * np.sqrt((1 / k + share / (1 - share))
+                                               * values.var(ddof=1))
+    return values.mean(), values.mean() - half, values.mean() + half
+
+
+def _paired_progression(result: dict, per_model: dict[str, list[Value]]) -> list[Comparison]:
+    """The declared deep model minus the declared baseline in Harrell's C, split by split,
+    from the recomputed values: its mean and corrected resampled t interval."""
+    pair = result["extras"]["primary_comparison"]
+    name = f"C Harrell, paired difference::{pair['deep']} − {pair['baseline']}"
     metric = result["metrics"][name]
     assert metric["interval"] == "corrected_t_95", name
-    deep, base = (per_model[pair[key]] for key in ("best_deep", "best_baseline"))
+    deep, base = (per_model[pair[key]] for key in ("deep", "baseline"))
     difference = np.array([d for d, _ in deep]) - np.array([b for b, _ in base])
     margin = max(m for _, m in deep) + max(m for _, m in base)
-    k, share = len(difference), pair["test_share"]
-    half = stats.t.ppf(0.975, k - 1) * np.sqrt(
-        (1 / k + share / (1 - share)) * difference.var(ddof=1))
-    mean = difference.mean()
     return [Comparison(f"metrics::{name}" + ("" if key == "value" else f"::{key}"),
                        metric[key], float(value), 3 * margin)
-            for key, value in (("value", mean), ("low", mean - half), ("high", mean + half))]
+            for key, value in zip(("value", "low", "high"),
+                                  _corrected_t(difference, pair["test_share"]), strict=True)]
 
 
 def check_efficiency(result: dict, predictions: pd.DataFrame) -> list[Comparison]:

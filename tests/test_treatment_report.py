@@ -76,3 +76,8 @@ def test_clinician_verdict_branches():
     # one check alone is not a signal
     assert not report.clinician_verdict(
         claims(c=(0.62, 0.55, 0.70), null=(0.7,) * 19)).startswith("The declared")
+
+
+def test_claims_round_trip_through_the_results_file():
+    original = claims(c=(0.62, 0.55, 0.70))
+    assert report.BenefitClaims.from_records(original.records()) == original

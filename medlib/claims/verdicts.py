@@ -76,6 +76,16 @@ class Claim:
         """The claim as the JSON a results file keeps under ``extras["claims"]``."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
+    @classmethod
+    def from_record(cls, record: dict) -> Claim:
+        """The claim a results file kept (:meth:`record`), for pages that read another
+        chapter's verdicts; its outcome must re-derive from its numbers."""
+        claim = cls(**record)
+        if rederive(record) != claim.outcome:
+            raise ValueError(f"claim {claim.sentence()!r}: its numbers give "
+                             f"{rederive(record)!r}; re-publish the chapter that made it")
+        return claim
+
     @property
     def verb(self) -> str:
         """The words a sentence uses for this outcome, e.g. "cannot be told apart from"."""

@@ -3,8 +3,8 @@
 The source ends with nine questions and one-line answers. The FAQ page answers them again
 from this book's own measurements; which measurement backs which answer is declared here,
 once, so that the page's prose can never drift from the chapters (CI re-executes the page
-and checks every number it records). The ``{best_deep}`` fields of the progression
-chapters are resolved as on the findings page.
+and checks every number it records). The ``{deep}`` and ``{baseline}`` fields
+name the progression chapters' declared pair, resolved as on the findings page.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ FAQ_NUMBERS: dict[str, tuple[str, str]] = {
     "sgd_auroc": ("optimizers", "test_AUROC::SGD"),
     "momentum_auroc": ("optimizers", "test_AUROC::momentum (seed, corrected)"),
     "adam_auroc": ("optimizers", "test_AUROC::Adam"),
-    "pbc_deep_c": ("progression_pbc", "C Harrell::{best_deep}"),
-    "pbc_baseline_c": ("progression_pbc", "C Harrell::{best_baseline}"),
-    "nafld_deep_c": ("progression_nafld", "C Harrell::{best_deep}"),
-    "nafld_baseline_c": ("progression_nafld", "C Harrell::{best_baseline}"),
+    "pbc_deep_c": ("progression_pbc", "C Harrell::{deep}"),
+    "pbc_baseline_c": ("progression_pbc", "C Harrell::{baseline}"),
+    "nafld_deep_c": ("progression_nafld", "C Harrell::{deep}"),
+    "nafld_baseline_c": ("progression_nafld", "C Harrell::{baseline}"),
     "pbc_attention_c": ("progression_pbc", "C Harrell::self-attention"),
     "nafld_attention_c": ("progression_nafld", "C Harrell::self-attention"),
     "treatment_hr": ("treatment_benefit", "average effect::death (transplant censored)::"

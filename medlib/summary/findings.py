@@ -26,9 +26,9 @@ from medlib.data.published import (
     PLUS_SOURCE,
     SOURCE,
 )
+from medlib.summary.claims import PRIMARY_PAIR
 
 TOC_FILE = REPO_ROOT / "_toc.yml"
-BEST_PAIR = "best_deep_vs_best_baseline"  # extras key of the progression chapters
 # Pages that read the chapters' results rather than produce their own (no headline metric,
 # not in the chapter map, not read by each other).
 SUMMARY_PAGES = ("findings", "faq")
@@ -55,9 +55,9 @@ class Comparator:
 class Finding:
     """One row of the findings table: a chapter's question and the number that answers it.
 
-    ``metric`` may name fields of the chapter's ``best_deep_vs_best_baseline`` extra in
-    braces (``"C Harrell::{best_deep}"``): the progression chapters choose their best
-    models from their own results.
+    ``metric`` may name fields of the chapter's ``primary_comparison`` extra in braces
+    (``"C Harrell::{deep}"``): the progression chapters declare their pair in
+    ``notebooks/params.yml``.
     """
 
     chapter: str
@@ -119,13 +119,13 @@ FINDINGS: tuple[Finding, ...] = (
             (Comparator("Adam, same network and epochs", "optimizers", "test_AUROC::Adam"),
              Comparator("plain SGD", "optimizers", "test_AUROC::SGD"))),
     Finding("progression_pbc", "Do deep sequence models predict PBC progression better?",
-            "best deep model ({best_deep}), Harrell's C", "C Harrell::{best_deep}",
-            (Comparator("best classical model ({best_baseline})", "progression_pbc",
-                        "C Harrell::{best_baseline}"),)),
+            "declared deep model ({deep}), Harrell's C", "C Harrell::{deep}",
+            (Comparator("declared baseline ({baseline})", "progression_pbc",
+                        "C Harrell::{baseline}"),)),
     Finding("progression_nafld", "…and NAFLD progression?",
-            "best deep model ({best_deep}), Harrell's C", "C Harrell::{best_deep}",
-            (Comparator("best classical model ({best_baseline})", "progression_nafld",
-                        "C Harrell::{best_baseline}"),)),
+            "declared deep model ({deep}), Harrell's C", "C Harrell::{deep}",
+            (Comparator("declared baseline ({baseline})", "progression_nafld",
+                        "C Harrell::{baseline}"),)),
     Finding("progression_benchmarks",
             "…and like for like with a published benchmark (NAFLD, aorsf protocol)?",
             "tuned discrete-time network, time-dependent C",
@@ -171,8 +171,8 @@ FINDINGS: tuple[Finding, ...] = (
 
 
 def resolved_metric(metric: str, result: dict) -> str:
-    """``metric`` with its ``{best_deep}``-style fields filled from ``result``'s extras."""
-    return metric.format(**result.get("extras", {}).get(BEST_PAIR, {}))
+    """``metric`` with its ``{deep}``-style fields filled from ``result``'s extras."""
+    return metric.format(**result.get("extras", {}).get(PRIMARY_PAIR, {}))
 
 
 def metric_entry(results: dict[str, dict], chapter: str, metric: str) -> dict:
@@ -192,6 +192,7 @@ def metric_entry(results: dict[str, dict], chapter: str, metric: str) -> dict:
 SHORT_INTERVAL_NAMES = {  # the page's opening paragraph says what each one is
     "bootstrap_95": "95% CI",
     "splits_2.5_97.5": "2.5–97.5th pct. over splits",
+    "rounds_min_max": "min–max over rounds",
     "seeds_min_max": "min–max over seeds",
     "wald_95": "Wald 95% CI",
     "corrected_t_95": "corrected-t 95% CI over splits",
@@ -219,7 +220,7 @@ def comparator_text(results: dict[str, dict], finding: Finding, comparator: Comp
         return text if comparator.like_for_like else text + " (not like for like)"
     entry = metric_entry(results, comparator.chapter, comparator.metric)
     label = comparator.label.format(
-        **results[comparator.chapter].get("extras", {}).get(BEST_PAIR, {}))
+        **results[comparator.chapter].get("extras", {}).get(PRIMARY_PAIR, {}))
     return f"{label}: {format_entry(entry)}"
 
 
@@ -229,7 +230,7 @@ def findings_table(results: dict[str, dict],
     value, compared with); a chapter not in ``results`` is an error, not a gap."""
     rows = []
     for finding in declared:
-        extras = results.get(finding.chapter, {}).get("extras", {}).get(BEST_PAIR, {})
+        extras = results.get(finding.chapter, {}).get("extras", {}).get(PRIMARY_PAIR, {})
         rows.append({
             "chapter": finding.chapter,
             "question": finding.question,
@@ -264,6 +265,14 @@ def executed_chapters(toc_file: Path = TOC_FILE) -> list[str]:
     book order: the chapters whose results the summary pages read."""
     book_dir = toc_file.parent / "book"
     return [name for name in toc_parts(toc_file) if (book_dir / f"{name}.ipynb").is_file()]
+
+
+def model_weights(result: dict, model: str) -> int:
+    """The number of weights of ``model`` in the large-models chapter's size curve."""
+    sizes = {row["model"]: row["weights"] for row in result["extras"]["size_curve"]}
+    if model not in sizes:
+        raise KeyError(f"large_models has no model {model!r}; it has {', '.join(sizes)}")
+    return int(sizes[model])
 
 
 def files_read_from(result: dict) -> list[str]:

@@ -46,6 +46,12 @@ class BenefitClaims:
         return [c.record() for c in (self.average, self.against_chance, self.against_null,
                                      self.strong, self.half)]
 
+    @classmethod
+    def from_records(cls, records: list[dict]) -> BenefitClaims:
+        """The claims back from a results file (each re-derived from its numbers), for
+        the pages that restate the chapter's verdict."""
+        return cls(*(Claim.from_record(r) for r in records))
+
 
 def benefit_claims(
     learner: str, hazard_ratio: tuple[float, float, float], c_benefit: tuple[float, float, float],

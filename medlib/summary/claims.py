@@ -1,0 +1,64 @@
+"""The summary pages' comparative sentences, from the chapters' recorded claims.
+
+The findings and FAQ pages restate the chapters' verdicts. They never re-decide them: a
+verdict is read from the claim the chapter recorded (``extras["claims"]``, re-derived
+here from its numbers), and a comparison with a published number is made by
+:func:`medlib.claims.verdicts.compare_value` from the chapter's interval. So a summary
+sentence says "ahead", "behind" or "cannot be told apart" only when the chapter's numbers
+do.
+"""
+
+from __future__ import annotations
+
+from medlib.chapter.results import format_number
+from medlib.claims.verdicts import Claim, compare_value
+
+#: The progression chapters' extra that names their declared pair.
+PRIMARY_PAIR = "primary_comparison"
+
+
+def chapter_claims(result: dict) -> list[Claim]:
+    """Every claim a chapter recorded, each checked against its numbers."""
+    return [Claim.from_record(r) for r in result.get("extras", {}).get("claims", [])]
+
+
+def find_claim(result: dict, subject: str, reference: str | None = None,
+               kind: str | None = None) -> Claim:
+    """The one claim of ``result`` about ``subject`` (and ``reference``, ``kind``)."""
+    found = [c for c in chapter_claims(result) if c.subject == subject
+             and (reference is None or c.reference == reference)
+             and (kind is None or c.kind == kind)]
+    if len(found) != 1:
+        raise KeyError(f"{result.get('notebook')}: {len(found)} claims about {subject!r} "
+                       f"against {reference!r}; expected one (re-publish the chapter?)")
+    return found[0]
+
+
+def progression_sentence(result: dict, cohort: str) -> str:
+    """"In PBC, the declared deep model (…) cannot be told apart from the declared
+    baseline (…): …", from the chapter's claim on its declared pair."""
+    pair = result["extras"][PRIMARY_PAIR]
+    claim = find_claim(result, pair["deep"], pair["baseline"], "difference")
+    n, metrics = claim.numbers, result["metrics"]
+    deep_c = format_number(metrics[f"C Harrell::{pair['deep']}"]["value"])
+    base_c = format_number(metrics[f"C Harrell::{pair['baseline']}"]["value"])
+    return (f"In {cohort}, the declared deep model ({pair['deep']}, Harrell's C {deep_c}) "
+            f"{claim.verb} the declared baseline ({pair['baseline']}, {base_c}): the paired "
+            f"difference is {n['estimate']:+.3f} (corrected 95% CI {n['low']:+.3f} to "
+            f"{n['high']:+.3f}), the deep model ahead in {pair['splits_deep_better']} of "
+            f"{pair['splits']} splits.")
+
+
+def against_published(entry: dict, subject: str, label: str, value: float,
+                      higher_is_better: bool = True) -> Claim:
+    """A chapter's number with its interval (``entry``: value, low, high, interval)
+    against a published number without one."""
+    if entry.get("low") is None:
+        raise ValueError(f"{subject}: no interval, so no verdict against {label}")
+    return compare_value(subject, f"{label} ({format_number(value)})", value, entry["value"],
+                         entry["low"], entry["high"], entry["interval"], higher_is_better)
+
+
+def published_phrase(claim: Claim) -> str:
+    """"is behind Google AutoML Vision (0.991)": the verb and the published number."""
+    return f"{claim.verb} {claim.reference}"
