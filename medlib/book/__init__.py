@@ -8,6 +8,7 @@ changing it never makes a chapter stale.
 - :mod:`.prose`: republish a page whose Markdown alone changed, keeping its outputs.
 - :mod:`.verify`, :mod:`.verification`: the tolerance check of re-executed results, and the
   records of which stamp was verified where.
+- :mod:`.claims_check`: whether a chapter's verdicts hold when it is re-run (another seed).
 - :mod:`.ci_plan`: which chapters CI re-executes (unverified, plus a sample by commit).
 - :mod:`.boxes`, :mod:`.checks`, :mod:`.reproduce`: the boxes that close every page,
   written after execution.
@@ -17,5 +18,6 @@ changing it never makes a chapter stale.
   issues and Binder buttons on (``REPOSITORY_URL``; none by default).
 
 Command line: ``python -m medlib.book {list,status,prose,publish,run,boxes,ci-plan,verify,
-browse,table}`` (see ``__main__``). Used by every chapter's publication, by no chapter's kernel.
+claims,browse,table}`` (see ``__main__``). Used by every chapter's publication, by no
+chapter's kernel.
 """

@@ -10,6 +10,7 @@ Examples::
     python -m medlib.book boxes                  # rewrite the pages' closing boxes
     python -m medlib.book ci-plan --commit HEAD_HASH
     python -m medlib.book verify _build/reexecuted --record
+    python -m medlib.book claims _build/seed11/results treatment_benefit  # verdicts held?
     python -m medlib.book table --update README.md
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from medlib.book.boxes import render_published_boxes
 from medlib.book.ci_plan import plan_reexecution
+from medlib.book.claims_check import compare_claims, format_rows
 from medlib.book.params import (
     ParameterError,
     notebook_names,
@@ -100,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="only these chapters (default: every chapter)")
     verify.add_argument("--record", action="store_true",
                         help="append a verification record per chapter (current chapters only)")
+    claims = commands.add_parser(
+        "claims", help="compare the published verdicts with those of a re-run (another seed)")
+    claims.add_argument("rerun", type=Path, metavar="DIR",
+                        help="results of the re-run (python -m medlib.book run ... "
+                        "--output-dir DIR writes them to DIR/results)")
+    claims.add_argument("chapters", nargs="+", metavar="NAME", help="chapters to compare")
+    claims.add_argument("--published", type=Path, default=RESULTS_DIR, metavar="DIR",
+                        help="the published results (default: book/results)")
     browse = commands.add_parser(
         "browse", help="open every built page in headless Chromium, offline, and check it")
     browse.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"),
@@ -237,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
             return _ci_plan(args)
         if args.command == "browse":
             return _browse(args)
+        if args.command == "claims":
+            rows = compare_claims(args.published, args.rerun, args.chapters)
+            print(format_rows(rows))
+            return 0 if all(r["held"] for r in rows) else 1
         if args.update:
             changed = update_readme_table(args.update, RESULTS_DIR)
             print(f"{args.update}: results table {'updated' if changed else 'already current'}")
