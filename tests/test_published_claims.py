@@ -24,6 +24,12 @@ def test_chapters_with_verdicts_record_them(name):
         f"(python -m medlib.book publish)")
 
 
+@pytest.mark.parametrize("name", sorted({name for name, _, _ in CLAIMS}))
+def test_claims_of_a_chapter_are_told_apart_by_their_subject_and_reference(name):
+    keys = [(c["kind"], c["subject"], c["reference"]) for n, _, c in CLAIMS if n == name]
+    assert len(keys) == len(set(keys)), f"{name}: two claims share a subject and reference"
+
+
 @pytest.mark.parametrize(("name", "index", "claim"), CLAIMS,
                          ids=[f"{n}-{i}" for n, i, _ in CLAIMS])
 def test_every_published_verdict_rederives(name, index, claim):

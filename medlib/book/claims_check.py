@@ -21,6 +21,9 @@ def claims_of(results_dir: Path, chapter: str) -> list[dict]:
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist: run the chapter into that folder")
     claims = json.loads(path.read_text()).get("extras", {}).get("claims", [])
+    keys = [(c["kind"], c["subject"], c["reference"]) for c in claims]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"{path}: two claims share a subject and reference; name them apart")
     for claim in claims:
         if rederive(claim) != claim["outcome"]:
             raise ValueError(f"{path}: claim {claim['subject']} / {claim['reference']} "

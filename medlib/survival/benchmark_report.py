@@ -59,11 +59,12 @@ def verdict_claims(summary: pd.DataFrame, published: pd.DataFrame, paired: pd.Da
     gap = gap_to_published(summary, model, float(best.max()))
     row = paired[(paired["task"] == task) & (paired["score"] == C)
                  & (paired["comparison"] == f"{model} − {baseline}")].iloc[0]
+    subject = f"{model}, {task}"  # one claim per task and pair: the subject names the task
     against_baseline = compare_difference(
-        model, baseline, row["mean difference"], row["low"], row["high"], CORRECTED_T,
+        subject, baseline, row["mean difference"], row["low"], row["high"], CORRECTED_T,
         metric=f"paired difference::{task}::{model} − {baseline}::{C}")
     against_published = compare_difference(
-        model, f"{best.idxmax()} (published, {task})", gap["gap"], gap["low"], gap["high"],
+        subject, f"{best.idxmax()} (published)", gap["gap"], gap["low"], gap["high"],
         CORRECTED_T)
     return against_baseline, against_published
 
