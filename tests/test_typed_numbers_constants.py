@@ -245,3 +245,118 @@ def test_the_breast_cancer_table_is_the_one_the_prose_describes():
     assert data.data.shape == (569, 30)
     assert int((data.target == 0).sum()) == 212 and data.target_names[0] == "malignant"
     assert math.log(2) < 1  # f(0) - f* <= log 2: a run "starts below 1"
+
+
+# --- Foundations --------------------------------------------------------------------------------
+
+def prose_of(chapter: str) -> str:
+    """The Markdown cells of ``notebooks/<chapter>.ipynb``, joined."""
+    path = REPO / "notebooks" / f"{chapter}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def test_foundations_examples_are_the_code_the_prose_describes():
+    """foundations: the vertical-edge kernel weighs the left column +1, +2, +1 and the right
+    one −1, −2, −1; the time encoding's periods run from one month to 20 years (the model
+    keeps the default); the crash table's input is 4 patients × 6 visits × 512 features, the
+    source's own d_model."""
+    from medlib.foundations import reference, seed_attention
+    from medlib.foundations.feature_maps import SOBEL_KERNELS
+    from medlib.models import attention
+
+    vertical = SOBEL_KERNELS["vertical edges"]
+    assert vertical[:, 0].tolist() == [1, 2, 1] and vertical[:, 2].tolist() == [-1, -2, -1]
+    for module in (attention, reference):
+        assert default(module.time_encoding, "max_period") == 20.0
+        assert "log10(1 / 12)" in inspect.getsource(module.time_encoding)
+    assert "max_period" not in inspect.getsource(attention.VisitSelfAttention)
+    assert seed_attention.SOURCE_D_MODEL == 512
+    assert "Attention(d_model=512)" in seed_attention.source_text()
+    assert "crash_table(torch.zeros(4, 6, seed_attention.SOURCE_D_MODEL))" in code_of("foundations")
+
+
+def test_the_source_attention_lines_are_the_ones_the_foundations_prose_names():
+    """foundations: the page shows the source's attention class with line numbers
+    (literalinclude of medlib/foundations/seed_attention.txt, :linenos:); each line the bug
+    list names holds the statement it describes, and the listing highlights those lines."""
+    from medlib.foundations.seed_attention import SOURCE_FILE
+
+    lines = SOURCE_FILE.read_text(encoding="utf-8").splitlines()
+    line = {n: lines[n - 1].strip() for n in range(1, len(lines) + 1)}
+    assert line[2].startswith("from torch.nn import") and "LayerNorm" in line[2]
+    assert line[4] == "class Attention(Layer):"
+    assert line[10] == "self.scaling = d_model ** -0.5" and line[18] == "x = x * self.scaling"
+    assert line[11] == "self.linear1 = Linear(d_model, d_model)"
+    assert line[13] == "self.dropout1 = Dropout(dropout)"
+    assert line[14] == "self.dropout2 = Dropout(dropout)"
+    assert line[15] == (
+        "self.multihead_attention = MultiheadAttention(d_model, nhead, dropout=dropout)")
+    assert line[21] == "x = self.multihead_attention(x, x, x)"
+    assert line[22] == "x = self.linear2(x)"
+    prose = prose_of("foundations")
+    assert "```{literalinclude} ../medlib/foundations/seed_attention.txt\n" in prose
+    assert ":linenos:\n:emphasize-lines: 2, 4, 10, 13, 14, 15, 18, 21\n" in prose
+
+
+# --- Progression, progression benchmarks, treatment benefit -------------------------------------
+
+def test_survival_horizons_are_the_ones_the_progression_prose_states():
+    """progression: the time-dependent AUC at 1, 3, 5 and 10 years and the calibration error
+    at 5 years (defaults of survival_metrics, which the notebook keeps); the calibration
+    figure and the one patient's risks are at 5 years too."""
+    from medlib.metrics.survival import survival_metrics
+
+    assert default(survival_metrics, "horizons") == (1, 3, 5, 10)
+    assert default(survival_metrics, "calibration_horizon") == 5.0
+    code = code_of("progression")
+    assert "horizons=" not in code and "calibration_horizon" not in code
+    assert "prediction.survival_fn(np.array([5.0]))[:, 0], 5.0)" in code
+    assert "horizon=5.0" in code
+
+
+def test_benchmark_protocol_constants_are_the_ones_the_prose_states():
+    """progression_benchmarks: at most 30 evaluation times, the test deaths between the 25th
+    and 75th percentiles (the aorsf benchmark's grid); 3-fold inner cross-validation on the
+    small PBC sets."""
+    from medlib.metrics.benchmark_scores import MAX_EVALUATION_TIMES, evaluation_times
+
+    assert MAX_EVALUATION_TIMES == 30
+    assert "[0.25, 0.75]" in inspect.getsource(evaluation_times)
+    code = code_of("progression_benchmarks")
+    assert "benchmark_models(None, 3)" in code and "inner_folds=3" in code
+
+
+def test_the_interaction_power_is_the_one_the_treatment_prose_states():
+    """treatment_benefit: events for 80% power at two-sided 5% (defaults of
+    interaction_events, which power_for_interaction keeps)."""
+    from medlib.treatment.evaluate import power_for_interaction
+    from medlib.treatment.power import interaction_events
+
+    assert default(interaction_events, "alpha") == 0.05
+    assert default(interaction_events, "power") == 0.8
+    assert "interaction_events(delta_log_hr)" in inspect.getsource(power_for_interaction)
+
+
+# --- Findings and FAQ ---------------------------------------------------------------------------
+
+def test_the_summary_pages_read_the_metrics_their_prose_names():
+    """findings, faq: the label shares (1%, 10%), the attack's ε = 4/255, the privacy budget
+    ε = 1 and the pruning of 90% (+ int8) that the prose names are in the names of the
+    published metrics whose glued values stand beside them, read by those names."""
+    from medlib.summary.faq import FAQ_NUMBERS
+
+    named = {
+        "finetuned_1pct": ("pretraining", "test AUROC::fine-tuned::1% of labels"),
+        "labels_10pct": ("labelling", "AUROC::10% of labels"),
+        "pgd_standard": ("robustness", "PGD AUROC eps 4/255::standard"),
+        "pruned_auroc": ("efficiency", "AUROC::pruned 90% + int8"),
+    }
+    code = code_of("findings")
+    for key, (chapter, metric) in named.items():
+        assert FAQ_NUMBERS[key] == (chapter, metric)
+        assert f'text("{chapter}", "{metric}")' in code
+        results = json.loads((REPO / "book" / "results" / f"{chapter}.json").read_text())
+        assert metric in results["metrics"]
+    assert "privacy['DP-SGD, ε = 1']" in code
+    assert any(row["training"] == "DP-SGD, ε = 1" for row in extras_of("robustness")["privacy"])
