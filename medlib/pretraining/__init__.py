@@ -4,4 +4,5 @@
   views of each image must find each other in the batch).
 - :mod:`.transfer`: a pretrained encoder's weights into a fresh classifier, and a linear
   probe on frozen embeddings (scikit-learn's logistic regression).
+- :mod:`.report`: the chapter's verdicts as claims, and the sentences built from them.
 """

@@ -9,6 +9,6 @@
 - :mod:`.labels`: label budgets, label noise and uncertainty sampling; :mod:`.label_runs`
   (the chapter's training run), :mod:`.active_learning` (acquisition rounds, labels needed)
   and :mod:`.label_noise` (noise settings, GCE search, the label-noise table) build on it
-  (chapter ``labelling``).
+  (chapter ``labelling``); :mod:`.labelling_report`: that chapter's verdicts as claims.
 - :mod:`.captum_quiet`: captum imported without its import-time warning.
 """
