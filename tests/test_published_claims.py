@@ -13,8 +13,10 @@ PUBLISHED = load_results(RESULTS_DIR)
 CLAIMS = [(name, index, claim) for name, result in PUBLISHED.items()
           for index, claim in enumerate(result.get("extras", {}).get("claims", []))]
 #: Chapters whose verdicts the book states; each must record its claims.
-CHAPTERS_WITH_VERDICTS = ("progression_pbc", "progression_nafld", "progression_benchmarks",
-                          "treatment_benefit", "findings")
+CHAPTERS_WITH_VERDICTS = ("cnn_beyond", "pretraining", "labelling", "robustness",
+                          "interpretability", "efficiency", "progression_pbc",
+                          "progression_nafld", "progression_benchmarks", "treatment_benefit",
+                          "findings")
 
 
 @pytest.mark.parametrize("name", CHAPTERS_WITH_VERDICTS)
