@@ -54,5 +54,22 @@ def conclusion_lead(claim: Claim) -> str:
     if claim.outcome == BEHIND:
         return (f"Here the survival baseline wins: {baseline} ranks people better than "
                 f"{deep}, beyond the interval.")
-    return (f"Here the sequence of visits buys nothing measurable: the declared deep model, "
-            f"{deep}, and the declared baseline, {baseline}, cannot be told apart.")
+    return (f"Here the sequence of visits buys nothing these splits can measure: the declared "
+            f"deep model, {deep}, and the declared baseline, {baseline}, cannot be told apart.")
+
+
+def interval_reach(claim: Claim) -> str:
+    """What the interval of the paired difference rules out, in units of Harrell's C.
+
+    A verdict of "cannot be told apart" is not a proof of equality: the sentence says how
+    large a difference the splits could still hide, so that a reader can judge whether a
+    difference that matters to them has been excluded."""
+    low, high = claim.numbers["low"], claim.numbers["high"]
+    if claim.outcome == AHEAD:
+        return (f"The gain in Harrell's C lies between {low:.3f} and {high:.3f} "
+                "(corrected 95% CI).")
+    if claim.outcome == BEHIND:
+        return (f"The loss in Harrell's C lies between {-high:.3f} and {-low:.3f} "
+                "(corrected 95% CI).")
+    return (f"The interval rules out a gain in Harrell's C above {high:.3f} and a loss above "
+            f"{-low:.3f}; smaller differences, either way, remain possible.")
