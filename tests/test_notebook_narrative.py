@@ -1,0 +1,151 @@
+"""Notebooks read as narratives: short, no functions of their own, no sentences built inline.
+
+A chapter's notebook shows the reader its data, its runs and its figures; the code that
+turns results into facts, verdicts and sentences lives in the chapter's report module in
+medlib, where it is unit-tested on small inputs. These checks keep it that way:
+
+- at most :data:`CODE_LINE_LIMIT` lines of code per notebook (every line of every code
+  cell, the parameters cell included);
+- no function, class or lambda defined in a notebook (it belongs in medlib, tested);
+- every ``glue`` call glues a value or a name, never a sentence typed in the notebook (a
+  string of :data:`PHRASE_WORDS` or more words: verdict words come from a report module),
+  and a hidden cell that glues is at most :data:`GLUE_CELL_LIMIT` lines.
+
+``NOT_YET`` lists the notebooks still being brought into this shape, with the rules each
+still breaks; the last test fails as soon as an entry is no longer needed, so the list
+only shrinks.
+"""
+
+import ast
+import re
+
+import nbformat
+import pytest
+
+from medlib.book.paths import NOTEBOOKS_DIR
+
+CODE_LINE_LIMIT = 200
+GLUE_CELL_LIMIT = 12
+PHRASE_WORDS = 5
+HIDDEN_TAGS = {"remove-cell", "remove-input"}
+WORDS = re.compile(r"[A-Za-z]{2,}")
+SOURCES = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+
+NOT_YET: dict[str, set[str]] = {
+    "cnn_beyond": {"glue", "length"},
+    "cnn_diagnosis": {"glue", "length"},
+    "efficiency": {"definitions", "glue"},
+    "faq": {"glue"},
+    "findings": {"glue"},
+    "interpretability": {"glue", "length"},
+    "labelling": {"definitions", "glue", "length"},
+    "large_models": {"definitions", "glue"},
+    "optimizers": {"glue", "length"},
+    "pretraining": {"definitions", "glue", "length"},
+    "progression": {"glue", "length"},
+    "progression_benchmarks": {"definitions", "glue", "length"},
+    "robustness": {"glue", "length"},
+    "scaling": {"glue"},
+    "treatment_benefit": {"glue", "length"},
+}
+
+
+def code_cells(name: str) -> list[nbformat.NotebookNode]:
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def code_lines(name: str) -> int:
+    return sum(len(c.source.splitlines()) for c in code_cells(name))
+
+
+def definitions(name: str) -> list[str]:
+    found = []
+    for cell in code_cells(name):
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found.append(node.name)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+                found.append(f"a lambda named on line {node.lineno}")
+    return found
+
+
+def literal_text(node: ast.AST) -> str:
+    """The typed words of a string literal or f-string (placeholders left out)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(literal_text(part) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return literal_text(node.left) + " " + literal_text(node.right)
+    return ""
+
+
+def glue_problems(name: str) -> list[str]:
+    problems = []
+    for cell in code_cells(name):
+        tree = ast.parse(cell.source)
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                 and isinstance(n.func, ast.Name) and n.func.id in ("glue", "glue_facts")]
+        for call in calls:
+            for argument in call.args[1:] + [k.value for k in call.keywords]:
+                for node in ast.walk(argument):
+                    typed = literal_text(node)
+                    if "::" in typed:  # a results-file metric key, not prose
+                        continue
+                    if len(WORDS.findall(typed)) >= PHRASE_WORDS:
+                        problems.append(f"glues a typed phrase: {typed[:60]!r}")
+        hidden = set(cell.metadata.get("tags", [])) & HIDDEN_TAGS
+        lines = len(cell.source.splitlines())
+        if calls and hidden and lines > GLUE_CELL_LIMIT:
+            problems.append(f"a hidden glue cell of {lines} lines")
+    return problems
+
+
+def broken_rules(name: str) -> set[str]:
+    rules = set()
+    if code_lines(name) > CODE_LINE_LIMIT:
+        rules.add("length")
+    if definitions(name):
+        rules.add("definitions")
+    if glue_problems(name):
+        rules.add("glue")
+    return rules
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_notebook_is_at_most_200_lines_of_code(name):
+    if "length" in NOT_YET.get(name, set()):
+        pytest.skip(f"{name} is listed in NOT_YET")
+    assert code_lines(name) <= CODE_LINE_LIMIT, (
+        f"{name} has {code_lines(name)} lines of code; move what builds facts and sentences "
+        "into the chapter's report module")
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_notebook_defines_no_function(name):
+    if "definitions" in NOT_YET.get(name, set()):
+        pytest.skip(f"{name} is listed in NOT_YET")
+    assert not definitions(name), f"{name} defines {definitions(name)}; move them into medlib"
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_glue_comes_from_report_modules(name):
+    if "glue" in NOT_YET.get(name, set()):
+        pytest.skip(f"{name} is listed in NOT_YET")
+    assert not glue_problems(name), glue_problems(name)
+
+
+def test_not_yet_lists_only_what_is_still_broken():
+    stale = {name: rules - broken_rules(name) for name, rules in NOT_YET.items()
+             if rules - broken_rules(name)}
+    assert not stale, f"remove from NOT_YET (now in shape): {stale}"
+
+
+def test_the_checks_catch_what_they_are_for():
+    source = 'glue("verdict", f"{a} is well ahead of {b}", display=False)\nf = lambda x: x\n'
+    tree = ast.parse(source)
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
+    assert len(WORDS.findall(literal_text(call.args[1]))) >= PHRASE_WORDS - 1
+    assert any(isinstance(n, ast.Assign) and isinstance(n.value, ast.Lambda)
+               for n in ast.walk(tree))
