@@ -36,6 +36,7 @@ def test_boxes_are_replaced_in_place_not_added(tmp_path):
     assert not render_boxes(path, "cnn_beyond", RESULT, records=[])  # nothing new to write
     assert render_boxes(path, "cnn_beyond", RESULT, records=[PASSED])
     cells = nbformat.read(path, as_version=4).cells
-    assert [c.metadata.get("tags") for c in cells] == [None, ["reproduce-box"], ["checks-box"]]
-    assert "python -m medlib.book run cnn_beyond --profile book" in cells[1].source
-    assert "**1 min 1 s**" in cells[1].source
+    assert [c.metadata.get("tags") for c in cells] == [
+        None, ["run-settings"], ["reproduce-box"], ["checks-box"]]
+    assert "python -m medlib.book run cnn_beyond --profile book" in cells[2].source
+    assert "**1 min 1 s**" in cells[2].source

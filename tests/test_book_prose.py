@@ -85,9 +85,10 @@ def publish(book, name):
     nbformat.write(nb, page)
     keep_cells_for(page, values)
     label_figures_for_page(page, source.stem, name)
-    present_parameters(page, values, "book")
+    present_parameters(page)
     nb = nbformat.read(page, as_version=4)
-    nb.cells += [md(f"reproduce-{name}", "Reproduce.", ["reproduce-box"]),
+    nb.cells += [md(f"settings-{name}", "## Run settings", ["run-settings"]),
+                 md(f"reproduce-{name}", "Reproduce.", ["reproduce-box"]),
                  md(f"checks-{name}", "Checks.", ["checks-box"])]
     nbformat.write(nb, page)
     result = {"notebook": name, "profile": "book", "params": values,
@@ -150,7 +151,7 @@ def results_snapshot(book):
 
 def layout(nb):
     """Each cell as its id, or its tag for the cells the runner adds (their ids are random)."""
-    runner = ("injected-parameters", "parameters-table", "reproduce-box", "checks-box")
+    runner = ("injected-parameters", "run-settings", "reproduce-box", "checks-box")
     return [next((t for t in c.metadata.get("tags", []) if t in runner), c.get("id"))
             for c in nb.cells]
 
@@ -191,8 +192,8 @@ def test_a_markdown_cell_added_and_one_removed(book):
     edit_source(book, edit)
     assert republish_prose("toy", **book)
     assert layout(page(book)) == [
-        "title", "params", "injected-parameters", "parameters-table", "intro", "only-a",
-        "new", "compute", "save", "closing", "reproduce-box", "checks-box"]
+        "title", "params", "injected-parameters", "intro", "only-a",
+        "new", "compute", "save", "closing", "run-settings", "reproduce-box", "checks-box"]
     assert status(book).current
 
 
@@ -204,13 +205,14 @@ def test_runner_cells_keep_their_place(book):
     edit_source(book, edit)
     assert republish_prose("toy", **book)
     assert layout(page(book)) == [
-        "first", "title", "params", "injected-parameters", "parameters-table",
+        "first", "title", "params", "injected-parameters",
         "after-params", "intro", "only-a", "compute", "middle", "save",
-        "reproduce-box", "checks-box"]
+        "run-settings", "reproduce-box", "checks-box"]
     # the boxes close the page, also when Markdown comes after its last code cell again
     edit_source(book, lambda cells: cells.append(md("last", "After the old end.")))
     assert republish_prose("toy", **book)
-    assert layout(page(book))[-4:] == ["save", "last", "reproduce-box", "checks-box"]
+    assert layout(page(book))[-5:] == ["save", "last", "run-settings", "reproduce-box",
+                                       "checks-box"]
     assert status(book).current
 
 

@@ -162,19 +162,23 @@ def test_a_book_run_needs_the_requirement_s_book_run(family):
 
 
 
-def test_the_page_shows_the_parameters_once_as_a_table(toy):
+def test_the_page_shows_the_parameters_once_as_a_table_in_its_run_settings(toy):
     """The parameters cell and papermill's injected cell run but are removed from the page;
-    a Markdown table gives each parameter's value, default and meaning instead."""
+    a Markdown table in the collapsed Run settings section at the end of the page gives
+    each parameter's value, default and meaning instead."""
     outcome = run_notebook("toy", "quick", **toy)
     cells = nbformat.read(outcome.notebook, as_version=4).cells
     removed = [c for c in cells if "remove-cell" in c.metadata.get("tags", [])]
     assert {t for c in removed for t in c.metadata["tags"]} >= {"parameters", "injected-parameters"}
-    tables = [c for c in cells if "parameters-table" in c.metadata.get("tags", [])]
-    assert len(tables) == 1 and tables[0].cell_type == "markdown"
-    assert cells.index(tables[0]) == max(cells.index(c) for c in removed) + 1
-    rows = tables[0].source.splitlines()
+    settings = [c for c in cells if "run-settings" in c.metadata.get("tags", [])]
+    assert len(settings) == 1 and settings[0].cell_type == "markdown"
+    assert [c.metadata["tags"] for c in cells[-3:]] == [
+        ["run-settings"], ["reproduce-box"], ["checks-box"]]
+    rows = settings[0].source.splitlines()
+    assert rows[0] == "## Run settings" and ":class: dropdown" in rows
     assert "| `factor` | `2.0` | `1.0` | multiplies \\| the answer |" in rows
     assert "| `fail` | `False` | `False` |  |" in rows
+    assert not any("parameters-table" in c.metadata.get("tags", []) for c in cells)
 
 
 def test_the_page_gets_a_reproduce_box_with_command_and_runtime(toy):
@@ -227,7 +231,7 @@ def test_string_values_read_like_their_defaults_in_the_parameters_table(tmp_path
                            params_file=notebooks / "params.yml",
                            output_dir=tmp_path / "book", progress=False)
     table = next(c.source for c in nbformat.read(outcome.notebook, as_version=4).cells
-                 if "parameters-table" in c.metadata.get("tags", []))
+                 if "run-settings" in c.metadata.get("tags", []))
     assert '| `cohort` | `"nafld"` | `"pbc"` | which cohort |' in table
 
 

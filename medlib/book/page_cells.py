@@ -79,7 +79,7 @@ def label_figures_for_page(notebook_path: Path, source_stem: str, name: str) -> 
 
 
 #: Cells the runner adds to a page (they are not in the source).
-RUNNER_TAGS = ("parameters-table", "reproduce-box", "checks-box")
+RUNNER_TAGS = ("parameters-table", "run-settings", "reproduce-box", "checks-box")
 
 
 def markdown_cells(notebook: nbformat.NotebookNode) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -157,52 +156,17 @@ def _clean_metadata(notebook_path: Path, source: Path, published: Path) -> None:
     nbformat.write(nb, notebook_path)
 
 
-_PARAMETER_LINE = re.compile(r"^(\w+)\s*:\s*\w+\s*=\s*(.+?)\s*(?:#\s*(.*))?$")
-PARAMETERS_TABLE_TAG = "parameters-table"
-
-
-def _as_source(value: object) -> str:
-    """A parameter value written as the notebook's source writes it (strings in double
-    quotes), so that value and default read alike in the table."""
-    return json.dumps(value) if isinstance(value, str) else repr(value)
-
-
-def parameters_markdown(parameters_source: str, values: dict, profile: str) -> str:
-    """A table of every parameter of the run: its value, the notebook's default and the
-    comment that explains it, read from the source's ``parameters`` cell."""
-    lines = [f"**Parameters of this run** (profile `{profile}`; the defaults are the notebook's, "
-             "`notebooks/params.yml` sets the rest):", "",
-             "| parameter | value | default | meaning |", "|---|---|---|---|"]
-    for line in parameters_source.splitlines():
-        match = _PARAMETER_LINE.match(line.strip())
-        if not match:
-            continue
-        name, default, comment = match.groups()
-        value = _as_source(values[name]) if name in values else default
-        meaning = (comment or "").replace("|", "\\|")
-        lines.append(f"| `{name}` | `{value}` | `{default}` | {meaning} |")
-    return "\n".join(lines)
-
-
-def present_parameters(notebook_path: Path, values: dict, profile: str) -> None:
-    """Show the parameters once, readably: the source's ``parameters`` cell and papermill's
-    injected cell are removed from the rendered page (they still run, under nbval too) and a
-    Markdown table of the run's values, defaults and meanings stands after them."""
+def present_parameters(notebook_path: Path) -> None:
+    """Remove the source's ``parameters`` cell and papermill's injected cell from the
+    rendered page (they still run, under nbval too); the page's Run settings section
+    (:mod:`medlib.book.run_settings`, written with the boxes) shows the run's values,
+    defaults and meanings as a table instead."""
     nb = nbformat.read(notebook_path, as_version=4)
-    position, source = None, ""
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
-        if cell.cell_type == "code" and ("parameters" in tags or "injected-parameters" in tags):
-            if "parameters" in tags:
-                source = cell.source
-            if "remove-cell" not in tags:
-                tags.append("remove-cell")
-            position = index
-    if position is None:
-        return
-    table = nbformat.v4.new_markdown_cell(parameters_markdown(source, values, profile))
-    table.metadata["tags"] = [PARAMETERS_TABLE_TAG]
-    nb.cells.insert(position + 1, table)
+        hidden = "parameters" in tags or "injected-parameters" in tags
+        if cell.cell_type == "code" and hidden and "remove-cell" not in tags:
+            tags.append("remove-cell")
     nbformat.write(nb, notebook_path)
 
 
@@ -287,7 +251,7 @@ def run_notebook(
         _clean_metadata(staged_nb, source, published_nb)
         keep_cells_for(staged_nb, params)
         label_figures_for_page(staged_nb, source.stem, name)
-        present_parameters(staged_nb, params, profile)
+        present_parameters(staged_nb)
         render_boxes(staged_nb, name, result, notebooks_dir, params_file)
         for staged in sorted(staging.iterdir()):
             if staged != staged_nb:
