@@ -36,8 +36,8 @@ def test_parameters_table_reads_value_default_and_meaning():
     table = parameters_markdown('name: str = "a"  # which | one\nn: int = 1', {"name": "b"},
                                 "quick")
     assert "profile `quick`" in table
-    assert '| `name` | `"b"` | `"a"` | which \\| one |' in table
-    assert "| `n` | `1` | `1` |  |" in table
+    assert '- `name = "b"`: which | one (default `"a"`)' in table
+    assert "- `n = 1`" in table.splitlines()
 
 
 def test_only_the_setup_before_the_first_section_moves(tmp_path):
@@ -59,7 +59,7 @@ def test_render_moves_the_table_hides_the_setup_and_is_idempotent(tmp_path):
     tags = [c.metadata.get("tags") for c in cells]
     assert ["parameters-table"] not in tags
     assert tags[-3:] == [["run-settings"], ["reproduce-box"], ["checks-box"]]
-    assert "| `epochs` | `6` | `3` | passes over the data |" in cells[-3].source
+    assert "- `epochs = 6`: passes over the data (default `3`)" in cells[-3].source
     setup = next(c for c in cells if c.source == "import numpy as np")
     assert "remove-input" in setup.metadata["tags"] and "hide-input" not in setup.metadata["tags"]
     later = next(c for c in cells if c.source == "plot()")

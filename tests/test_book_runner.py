@@ -176,8 +176,8 @@ def test_the_page_shows_the_parameters_once_as_a_table_in_its_run_settings(toy):
         ["run-settings"], ["reproduce-box"], ["checks-box"]]
     rows = settings[0].source.splitlines()
     assert rows[0] == "## Run settings" and ":class: dropdown" in rows
-    assert "| `factor` | `2.0` | `1.0` | multiplies \\| the answer |" in rows
-    assert "| `fail` | `False` | `False` |  |" in rows
+    assert "- `factor = 2.0`: multiplies | the answer (default `1.0`)" in rows
+    assert "- `fail = False`" in rows
     assert not any("parameters-table" in c.metadata.get("tags", []) for c in cells)
 
 
@@ -232,7 +232,7 @@ def test_string_values_read_like_their_defaults_in_the_parameters_table(tmp_path
                            output_dir=tmp_path / "book", progress=False)
     table = next(c.source for c in nbformat.read(outcome.notebook, as_version=4).cells
                  if "run-settings" in c.metadata.get("tags", []))
-    assert '| `cohort` | `"nafld"` | `"pbc"` | which cohort |' in table
+    assert '- `cohort = "nafld"`: which cohort (default `"pbc"`)' in table
 
 
 def test_a_shared_source_s_figure_labels_are_made_unique_per_page(toy):

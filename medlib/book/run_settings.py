@@ -31,19 +31,22 @@ def _as_source(value: object) -> str:
 
 
 def parameters_markdown(parameters_source: str, values: dict, profile: str) -> str:
-    """A table of every parameter of the run: its value, the notebook's default and the
-    comment that explains it, read from the source's ``parameters`` cell."""
-    lines = [f"**Parameters of this run** (profile `{profile}`; the defaults are the notebook's, "
-             "`notebooks/params.yml` sets the rest):", "",
-             "| parameter | value | default | meaning |", "|---|---|---|---|"]
+    """Every parameter of the run as one list item: its value and the comment that explains
+    it, read from the source's ``parameters`` cell, with the notebook's default where the
+    run used another value. A list, not a table: long values (comma-separated grids) would
+    push a table's last column off the page."""
+    lines = [f"**Parameters of this run** (profile `{profile}` of `notebooks/params.yml`; "
+             "a value the profile does not set is the notebook's default):", ""]
     for line in parameters_source.splitlines():
         match = _PARAMETER_LINE.match(line.strip())
         if not match:
             continue
         name, default, comment = match.groups()
         value = _as_source(values[name]) if name in values else default
-        meaning = (comment or "").replace("|", "\\|")
-        lines.append(f"| `{name}` | `{value}` | `{default}` | {meaning} |")
+        meaning = comment or ""
+        if value != default:
+            meaning = f"{meaning} (default `{default}`)".lstrip()
+        lines.append(f"- `{name} = {value}`" + (f": {meaning}" if meaning else ""))
     return "\n".join(lines)
 
 
