@@ -36,7 +36,6 @@ NOT_YET: dict[str, set[str]] = {
     "cnn_diagnosis": {"glue", "length"},
     "efficiency": {"definitions", "glue"},
     "faq": {"glue"},
-    "findings": {"glue"},
     "interpretability": {"glue", "length"},
     "labelling": {"definitions", "glue", "length"},
     "large_models": {"definitions", "glue"},
