@@ -54,3 +54,11 @@ def test_against_published_reads_our_interval_against_their_value():
     assert against_published(entry, "CNN", "X", 0.94).outcome == "cannot be told apart"
     with pytest.raises(ValueError, match="no interval"):
         against_published({"value": 0.9, "low": None}, "CNN", "X", 0.9)
+
+
+@pytest.mark.parametrize(("low", "high", "outcome"), [
+    (-0.0004, 0.0137, "cannot be told apart"), (0.0001, 0.0126, "ahead")])
+def test_a_verdict_on_the_edge_is_restated_as_one(low, high, outcome):
+    sentence = progression_sentence(progression_result(low, high), "NAFLD")
+    assert "differ by about what the splits can resolve" in sentence
+    assert f"(on this draw, {outcome}) can change with the seed." in sentence

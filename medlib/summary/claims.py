@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from medlib.chapter.results import format_number
 from medlib.claims.verdicts import Claim, compare_value
+from medlib.survival.verdict_edge import on_the_edge
 
 #: The progression chapters' extra that names their declared pair.
 PRIMARY_PAIR = "primary_comparison"
@@ -36,17 +37,24 @@ def find_claim(result: dict, subject: str, reference: str | None = None,
 
 def progression_sentence(result: dict, cohort: str) -> str:
     """"In PBC, the declared deep model (…) cannot be told apart from the declared
-    baseline (…): …", from the chapter's claim on its declared pair."""
+    baseline (…): …", from the chapter's claim on its declared pair; a verdict on the edge
+    of its interval (:mod:`medlib.survival.verdict_edge`) is said to be one."""
     pair = result["extras"][PRIMARY_PAIR]
     claim = find_claim(result, pair["deep"], pair["baseline"], "difference")
     n, metrics = claim.numbers, result["metrics"]
     deep_c = format_number(metrics[f"C Harrell::{pair['deep']}"]["value"])
     base_c = format_number(metrics[f"C Harrell::{pair['baseline']}"]["value"])
+    numbers = (f"the paired difference is {n['estimate']:+.3f} (corrected 95% CI "
+               f"{n['low']:+.3f} to {n['high']:+.3f}), the deep model ahead in "
+               f"{pair['splits_deep_better']} of {pair['splits']} splits")
+    if on_the_edge(claim, pair["splits"]):
+        return (f"In {cohort}, the declared deep model ({pair['deep']}, Harrell's C {deep_c}) "
+                f"and the declared baseline ({pair['baseline']}, {base_c}) differ by about "
+                f"what the splits can resolve: {numbers}; the interval ends within one "
+                f"standard error of zero, so its verdict (on this draw, {claim.outcome}) "
+                "can change with the seed.")
     return (f"In {cohort}, the declared deep model ({pair['deep']}, Harrell's C {deep_c}) "
-            f"{claim.verb} the declared baseline ({pair['baseline']}, {base_c}): the paired "
-            f"difference is {n['estimate']:+.3f} (corrected 95% CI {n['low']:+.3f} to "
-            f"{n['high']:+.3f}), the deep model ahead in {pair['splits_deep_better']} of "
-            f"{pair['splits']} splits.")
+            f"{claim.verb} the declared baseline ({pair['baseline']}, {base_c}): {numbers}.")
 
 
 def against_published(entry: dict, subject: str, label: str, value: float,
