@@ -39,13 +39,11 @@ NOT_YET: dict[str, set[str]] = {
     "interpretability": {"glue", "length"},
     "labelling": {"definitions", "glue", "length"},
     "large_models": {"definitions", "glue"},
-    "optimizers": {"glue", "length"},
     "pretraining": {"definitions", "glue", "length"},
     "progression": {"glue", "length"},
     "progression_benchmarks": {"definitions", "glue", "length"},
     "robustness": {"glue", "length"},
     "scaling": {"glue"},
-    "treatment_benefit": {"glue", "length"},
 }
 
 

@@ -82,7 +82,8 @@ def average_text(claim: Claim) -> str:
         return "the hazard ratio's interval lies below 1: D-penicillamine lowered the hazard"
     if claim.outcome == BEHIND:
         return "the hazard ratio's interval lies above 1: D-penicillamine raised the hazard"
-    return "the hazard ratio's interval includes 1: the trial shows no average effect"
+    return ("the hazard ratio's interval includes 1: the trial cannot tell D-penicillamine "
+            "from placebo on average")
 
 
 def chance_text(claim: Claim) -> str:
