@@ -37,7 +37,6 @@ NOT_YET: dict[str, set[str]] = {
     "efficiency": {"definitions", "glue"},
     "faq": {"glue"},
     "interpretability": {"glue", "length"},
-    "labelling": {"definitions", "glue", "length"},
     "large_models": {"definitions", "glue"},
     "pretraining": {"definitions", "glue", "length"},
     "progression": {"glue", "length"},
