@@ -1,11 +1,16 @@
-"""The sentences of the progression chapters that depend on how a comparison came out.
+"""What the progression chapters show, computed from their results: facts, tables, verdicts.
 
 Each chapter declares its primary comparison before the results (``primary_comparison``
 in ``notebooks/params.yml``: a deep model against a baseline); the verdict on it is a
 :class:`medlib.claims.verdicts.Claim` on the paired difference in Harrell's C with its
 corrected interval, and the words here are chosen from that claim. The chapters are
 published for two cohorts from one notebook, so the words cannot be written once into the
-Markdown. Chapters: ``progression_pbc``, ``progression_nafld``.
+Markdown. The other functions turn the cohort, the run's settings, the declared search,
+and the first split's test people (risk thirds, 5-year calibration, one person's risk
+after each visit, the attention of the last visit) into the short texts the page glues
+(:func:`medlib.chapter.glue_facts.glue_facts`) and the tables it shows; the figures are
+in :mod:`medlib.survival.progression_figures`. Chapters: ``progression_pbc``,
+``progression_nafld``.
 """
 
 from __future__ import annotations
