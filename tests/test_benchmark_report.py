@@ -1,11 +1,25 @@
 """The benchmark chapter's sentences follow its numbers."""
 
+from types import SimpleNamespace
+
+import matplotlib
 import pandas as pd
 import pytest
 
 from medlib.claims.verdicts import BEHIND, TIED, rederive
+from medlib.data.published import AORSF_SOURCE
+from medlib.survival.benchmark_figures import (
+    plot_beside_published,
+    published_table,
+    styled_published_table,
+)
+from medlib.survival.benchmark_learners import COX, FOREST, NETWORK, benchmark_models
 from medlib.survival.benchmark_report import (
+    data_facts,
     paired_text,
+    repeated_columns,
+    run_facts,
+    task_facts,
     task_texts,
     top_setting_text,
     verdict,
@@ -14,6 +28,8 @@ from medlib.survival.benchmark_report import (
     window_texts,
 )
 from medlib.survival.benchmark_tables import paired_table, summary_over_splits
+
+matplotlib.use("Agg")
 
 PUBLISHED = pd.DataFrame({
     "learner": ["best", "nn-cox"], "IPA": [0.3, 0.0], "IPA SD": [0.01, 0.01],
@@ -94,3 +110,45 @@ def test_window_texts_count_one_round_and_compare_round_by_round():
     ahead = per_fold.assign(AUC=per_fold["AUC"].where(per_fold["model"] == "cox", 0.95))
     assert "leads in every round" in window_texts(ahead, summary, "deep", "cox")[
         "window_verdict"]
+
+
+def test_repeated_columns_counts_only_recorded_values():
+    features = pd.DataFrame({"chol": [1.0, 2.0, 3.0, 4.0], "hdl": [1.0, 5.0, None, 4.0],
+                             "sbp": [120.0, 130.0, 140.0, 150.0], "dbp": [80.0] * 4})
+    same_chol, same_sbp = repeated_columns(features)
+    assert same_chol == pytest.approx(2 / 3) and same_sbp == 0.0
+
+
+def test_data_run_and_task_facts():
+    tasks = {name: SimpleNamespace(n_rows=rows, n_events=events, features=features)
+             for name, rows, events, features in (
+                 ("pbc_orsf", 276, 111, None),
+                 ("nafld", 12000, 800, pd.DataFrame({"chol": [150.0, 200.0, 250.0]})))}
+    facts = data_facts(tasks, 0.5, 0.25, 138)
+    assert facts["nafld_rows"] == "12,000" and facts["median_chol"] == "200"
+    assert (facts["share_chol_is_hdl"], facts["share_sbp_is_dbp"]) == ("50.0%", "25.0%")
+    assert facts["pbc_train_half"] == "138" and facts["pbc_quarter_deaths"] == "14"
+    run = run_facts(2000, 2, 3, {"hidden": (32, 64), "dropout": (0.1,)})
+    assert run == {"nafld_tree_samples": "2,000", "pbc_splits": "2", "nafld_splits": "3",
+                   "grid_hidden": "32 or 64", "grid_dropout": "0.1"}
+    prefixed = task_facts("pbc_orsf", summary_over_splits(per_split(0.02)), PUBLISHED, "net")
+    assert prefixed["pbc_orsf_n_published"] == "2"
+    assert all(key.startswith("pbc_orsf_") for key in prefixed)
+
+
+def test_published_table_and_figure():
+    summary = summary_over_splits(per_split(0.02))
+    table = published_table(summary, PUBLISHED, 4)
+    assert list(table["learner"])[:1] == ["best"]
+    assert set(table["source"]) == {"this book (4 splits)", f"{AORSF_SOURCE} (25 splits)"}
+    html = styled_published_table(summary, PUBLISHED, 4).to_html()
+    assert "font-weight: bold" in html  # our rows
+    plot_beside_published(summary, PUBLISHED, 4)
+
+
+def test_benchmark_models_are_seeded_factories():
+    models = benchmark_models(5, 3, 100, 2)
+    assert list(models) == [COX, FOREST, NETWORK]
+    forest = models[FOREST](7).estimator
+    assert forest.get_params()["n_estimators"] == 5 and forest.get_params()["random_state"] == 7
+    assert forest.get_params()["max_samples"] == 100

@@ -136,3 +136,46 @@ def window_texts(per_fold: pd.DataFrame, summary: pd.DataFrame, deep: str,
             f"{n['estimate']:+.3f} in AUC, from {n['low']:+.3f} to {n['high']:+.3f} over the "
             f"{rounds} rounds of cross-validation: {ending}"),
     }
+
+
+def repeated_columns(features: pd.DataFrame) -> tuple[float, float]:
+    """Shares of the people (with the second value recorded) whose ``chol`` equals their
+    ``hdl`` and whose ``sbp`` equals their ``dbp``: the NAFLD set repeats two of its
+    predictors for most people, which the chapter reports."""
+    same_chol = float((features["chol"] == features["hdl"])[features["hdl"].notna()].mean())
+    same_sbp = float((features["sbp"] == features["dbp"])[features["dbp"].notna()].mean())
+    return same_chol, same_sbp
+
+
+def data_facts(tasks: dict, same_chol: float, same_sbp: float,
+               pbc_test_rows: int) -> dict[str, str]:
+    """The tasks' sizes, the NAFLD set's repeated predictors and the size of a ``pbc_orsf``
+    training half with the deaths of a quarter of it (what one inner fold sees)."""
+    facts = {"share_chol_is_hdl": f"{same_chol:.1%}", "share_sbp_is_dbp": f"{same_sbp:.1%}",
+             "median_chol": f"{tasks['nafld'].features['chol'].median():.0f}"}
+    for name, d in tasks.items():
+        facts[f"{name}_rows"] = f"{d.n_rows:,}"
+        facts[f"{name}_deaths"] = f"{d.n_events:,}"
+    pbc = tasks["pbc_orsf"]
+    train_half = pbc.n_rows - pbc_test_rows
+    facts["pbc_train_half"] = f"{train_half:,}"
+    facts["pbc_quarter_deaths"] = f"{pbc.n_events * train_half / pbc.n_rows / 4:.0f}"
+    return facts
+
+
+def run_facts(nafld_tree_samples: int, pbc_splits: int, nafld_splits: int,
+              grid: dict) -> dict[str, str]:
+    """The run's settings as the page quotes them, the network's search grid included
+    (``grid_hidden``: "32 or 64", ...)."""
+    facts = {"nafld_tree_samples": f"{nafld_tree_samples:,}", "pbc_splits": str(pbc_splits),
+             "nafld_splits": str(nafld_splits)}
+    for name, values in grid.items():
+        facts[f"grid_{name}"] = " or ".join(f"{value:g}" for value in values)
+    return facts
+
+
+def task_facts(task: str, summary: pd.DataFrame, published: pd.DataFrame,
+               model: str) -> dict[str, str]:
+    """:func:`task_texts` with each key prefixed by the task (``pbc_orsf_network_c``)."""
+    return {f"{task}_{key}": text for key, text in task_texts(summary, published, model).items()}
+

@@ -1,0 +1,32 @@
+"""The three learners this book runs on the aorsf benchmark's tasks, by name.
+
+A ridge Cox model, a random survival forest and the tuned discrete-time network
+(:mod:`medlib.survival.baseline_models`), each given as seed -> unfitted model, as
+:func:`medlib.survival.benchmark.run_benchmark` expects, so that every model of a split
+draws from the same seed. The Cox model and the network see standardised predictors.
+Chapter: ``progression_benchmarks``.
+"""
+
+from __future__ import annotations
+
+from medlib.survival.baseline_models import (
+    Standardized,
+    TunedNetwork,
+    cox_ridge,
+    survival_forest,
+)
+from medlib.survival.benchmark import ModelFactory
+
+COX, FOREST, NETWORK = "Cox, ridge", "random survival forest", "neural, discrete-time (tuned)"
+
+
+def benchmark_models(forest_trees: int, network_max_epochs: int, tree_samples: int | None,
+                     inner_folds: int) -> dict[str, ModelFactory]:
+    """Cox, forest (``forest_trees`` trees of ``tree_samples`` people each, all when
+    None) and network (at most ``network_max_epochs`` epochs, its search scored on
+    ``inner_folds`` inner folds), by name."""
+    return {COX: lambda s: Standardized(cox_ridge(s)),
+            FOREST: lambda s: survival_forest(forest_trees, seed=s, max_samples=tree_samples,
+                                              n_jobs=2),
+            NETWORK: lambda s: Standardized(TunedNetwork(max_epochs=network_max_epochs,
+                                                         inner_folds=inner_folds, seed=s))}
