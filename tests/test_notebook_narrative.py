@@ -39,8 +39,6 @@ NOT_YET: dict[str, set[str]] = {
     "interpretability": {"glue", "length"},
     "large_models": {"definitions", "glue"},
     "pretraining": {"definitions", "glue", "length"},
-    "progression": {"glue", "length"},
-    "progression_benchmarks": {"definitions", "glue", "length"},
     "robustness": {"glue", "length"},
     "scaling": {"glue"},
 }

@@ -14,6 +14,7 @@ from medlib.survival.landmark import LandmarkSet
 from medlib.survival.progression import FittedPrediction
 from medlib.survival.progression_report import (
     conclusion_lead,
+    declared_verdict_facts,
     interval_reach,
     paired_verdict,
     parse_comparison,
@@ -198,3 +199,17 @@ def test_attention_facts_find_the_heaviest_weight():
     assert facts["att_max_visit"] == "1" and facts["att_even"] == "9 of 10"
     assert facts["att_width"] == "4" and facts["att_equal_full"] == "0.25"
     figures.plot_last_visit_attention(weights, test)
+
+
+def test_interval_reach_keeps_a_non_zero_end_from_printing_as_zero():
+    text = interval_reach(primary_claim("GRU", "Cox", 0.0066, -0.0004, 0.0137))
+    assert "a loss above 0.0004" in text and "above 0.014" in text
+
+
+@pytest.mark.parametrize(("low", "high", "edge"), [(-0.0004, 0.0137, True),
+                                                  (-0.0100, 0.0300, False)])
+def test_declared_verdict_facts_say_when_the_verdict_is_on_the_edge(low, high, edge):
+    facts = declared_verdict_facts(primary_claim("GRU", "Cox", (low + high) / 2, low, high), 10)
+    assert ("on the edge" in facts["paired_verdict"]) is edge
+    assert ("another draw of the splits" in facts["conclusion_lead"]) is edge
+    assert facts["paired_reach"].startswith("The interval rules out")

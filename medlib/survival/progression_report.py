@@ -28,6 +28,7 @@ from medlib.metrics.repeated_splits import SplitSummary, paired_difference
 from medlib.metrics.survival import calibration_at
 from medlib.survival.landmark import LandmarkSet
 from medlib.survival.progression import FittedPrediction, fit_deep, fit_recurrent
+from medlib.survival.verdict_edge import edge_lead, edge_note, on_the_edge
 
 CORRECTED_T = "corrected_t_95"
 
@@ -83,13 +84,19 @@ def interval_reach(claim: Claim) -> str:
     difference that matters to them has been excluded."""
     low, high = claim.numbers["low"], claim.numbers["high"]
     if claim.outcome == AHEAD:
-        return (f"The gain in Harrell's C lies between {low:.3f} and {high:.3f} "
+        return (f"The gain in Harrell's C lies between {_c(low)} and {_c(high)} "
                 "(corrected 95% CI).")
     if claim.outcome == BEHIND:
-        return (f"The loss in Harrell's C lies between {-high:.3f} and {-low:.3f} "
+        return (f"The loss in Harrell's C lies between {_c(-high)} and {_c(-low)} "
                 "(corrected 95% CI).")
-    return (f"The interval rules out a gain in Harrell's C above {high:.3f} and a loss above "
-            f"{-low:.3f}; smaller differences, either way, remain possible.")
+    return (f"The interval rules out a gain in Harrell's C above {_c(high)} and a loss above "
+            f"{_c(-low)}; smaller differences, either way, remain possible.")
+
+
+def _c(value: float) -> str:
+    """A difference in C to three decimals, or four when three would print 0.000 for a
+    non-zero end (an interval end of -0.0004 is not zero)."""
+    return f"{value:.4f}" if value != 0 and abs(value) < 0.0005 else f"{value:.3f}"
 
 
 def cohort_facts(cohort: VisitCohort, description: pd.Series, eligible_outcomes: pd.DataFrame,
@@ -151,6 +158,18 @@ def primary_record(claim: Claim, paired: pd.Series, test_fraction: float) -> dic
             "test_share": test_fraction}
 
 
+def declared_verdict_facts(claim: Claim, splits: int) -> dict[str, str]:
+    """The sentences on the declared verdict: what the interval says, the conclusion's
+    lead and what the interval rules out. A verdict on the edge of its interval
+    (:mod:`medlib.survival.verdict_edge`) is said to be one, in the lead and beside the
+    verdict, so that the page's words do not change with a new draw of the splits."""
+    edge = on_the_edge(claim, splits)
+    verdict = paired_verdict(claim)
+    return {"paired_verdict": f"{verdict} {edge_note(claim, splits)}" if edge else verdict,
+            "conclusion_lead": edge_lead(claim) if edge else conclusion_lead(claim),
+            "paired_reach": interval_reach(claim)}
+
+
 def comparison_facts(summary: SplitSummary, per_split: pd.DataFrame, claim: Claim,
                      paired: pd.Series, deep: list[str], n_test: int) -> dict[str, str]:
     """Everything the page says about the declared comparison and around it: both models'
@@ -168,8 +187,7 @@ def comparison_facts(summary: SplitSummary, per_split: pd.DataFrame, claim: Clai
     facts = {"primary_deep": primary_deep, "primary_base": primary_base,
              "worst_deep": worst_deep, "c_worst": f"{c_harrell[worst_deep]:.3f}",
              "paired_diff": f"{paired.mean():+.3f}", "paired_ci": f"{low:+.3f} to {high:+.3f}",
-             "paired_verdict": paired_verdict(claim), "conclusion_lead": conclusion_lead(claim),
-             "paired_reach": interval_reach(claim),
+             **declared_verdict_facts(claim, len(paired)),
              "paired_wins": f"{int((paired > 0).sum())} of {len(paired)}",
              "base_wins": f"{int((paired < 0).sum())} of {len(paired)}",
              "worst_behind": f"{int((paired_worst < 0).sum())} of {len(paired_worst)}",
