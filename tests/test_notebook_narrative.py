@@ -35,7 +35,6 @@ NOT_YET: dict[str, set[str]] = {
     "cnn_beyond": {"glue", "length"},
     "cnn_diagnosis": {"glue", "length"},
     "efficiency": {"definitions", "glue"},
-    "faq": {"glue"},
     "interpretability": {"glue", "length"},
     "large_models": {"definitions", "glue"},
     "pretraining": {"definitions", "glue", "length"},
