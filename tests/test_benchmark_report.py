@@ -48,7 +48,7 @@ def per_split(net_offset: float) -> pd.DataFrame:
 
 @pytest.mark.parametrize(("offset", "words"), [
     (0.02, "ahead of the declared baseline (cox)"), (-0.02, "behind the declared baseline (cox)"),
-    (0.0, "level with the declared baseline (cox)")])
+    (0.0, "cannot be told apart from the declared baseline (cox)")])
 def test_verdict_reads_the_paired_interval(offset, words):
     table = per_split(offset)
     if offset == 0.0:  # differences of both signs: the interval straddles zero
@@ -68,7 +68,7 @@ def test_verdict_against_published_above_and_level():
     assert "above the benchmark's best published row" in verdict(claims, "T")
     level = PUBLISHED.assign(**{"time-dependent C": [0.8725, 0.55]})
     claims = verdict_claims(summary_over_splits(table), level, paired, "t", "net", "cox")
-    assert "not distinguishable" in verdict(claims, "T")
+    assert "cannot be told apart from the benchmark's best" in verdict(claims, "T")
 
 
 def test_task_texts_rank_and_gap():
@@ -152,3 +152,16 @@ def test_benchmark_models_are_seeded_factories():
     forest = models[FOREST](7).estimator
     assert forest.get_params()["n_estimators"] == 5 and forest.get_params()["random_state"] == 7
     assert forest.get_params()["max_samples"] == 100
+
+
+def test_a_verdict_on_the_edge_says_so():
+    from medlib.claims.verdicts import compare_difference
+
+    numbers = dict(estimate=-0.0164, low=-0.0329, high=-0.00001)
+    edge = compare_difference("net, t", "best (published)", *numbers.values(), "corrected_t_95")
+    edge = edge.__class__(**{**edge.record(), "numbers": {**edge.numbers, "splits": 10.0}})
+    base = compare_difference("net, t", "cox", 0.002, -0.004, 0.008, "corrected_t_95")
+    base = base.__class__(**{**base.record(), "numbers": {**base.numbers, "splits": 10.0}})
+    sentence = verdict((base, edge), "T")
+    assert "cannot be told apart from the declared baseline (cox), and is below" in sentence
+    assert sentence.count("on the edge") == 1 and "another draw of the splits" in sentence

@@ -8,10 +8,13 @@ name, ready for ``myst_nb.glue``. Chapter: ``progression_benchmarks``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
 from medlib.survival.benchmark_tables import gap_to_published
+from medlib.survival.verdict_edge import on_the_edge
 
 C = "time-dependent C"
 CORRECTED_T = "corrected_t_95"
@@ -66,12 +69,16 @@ def verdict_claims(summary: pd.DataFrame, published: pd.DataFrame, paired: pd.Da
     against_published = compare_difference(
         subject, f"{best.idxmax()} (published)", gap["gap"], gap["low"], gap["high"],
         CORRECTED_T)
-    return against_baseline, against_published
+    splits = {"splits": float(row["splits"])}  # for the edge check (verdict_edge)
+    return (replace(against_baseline, numbers={**against_baseline.numbers, **splits}),
+            replace(against_published, numbers={**against_published.numbers, **splits}))
 
 
 def verdict(claims: tuple[Claim, Claim], label: str) -> str:
     """One sentence from :func:`verdict_claims`: the tuned network against the declared
-    baseline and against the benchmark's best published row."""
+    baseline and against the benchmark's best published row. A verdict whose interval
+    ends within one standard error of zero (:mod:`medlib.survival.verdict_edge`) is said
+    to be on the edge, since another draw of the splits can change it."""
     against_baseline, against_published = claims
     gap = against_published.numbers
     if against_published.outcome == AHEAD:
@@ -80,15 +87,27 @@ def verdict(claims: tuple[Claim, Claim], label: str) -> str:
         published = (f"below the benchmark's best published row by {-gap['estimate']:.3f} "
                      f"(interval {-gap['high']:.3f} to {-gap['low']:.3f})")
     else:
-        published = "not distinguishable from the benchmark's best published row"
+        published = "cannot be told apart from the benchmark's best published row"
     base = against_baseline.reference
     if against_baseline.outcome == AHEAD:
         baseline = f"ahead of the declared baseline ({base})"
     elif against_baseline.outcome == BEHIND:
         baseline = f"behind the declared baseline ({base})"
     else:
-        baseline = f"level with the declared baseline ({base}) within the interval"
-    return f"On {label} the tuned network is {baseline}, and {published}."
+        baseline = f"cannot be told apart from the declared baseline ({base})"
+    return (f"On {label} the tuned network {'' if baseline.startswith('cannot') else 'is '}"
+            f"{baseline}{_edge(against_baseline)}, and "
+            f"{'' if published.startswith('cannot') else 'is '}{published}"
+            f"{_edge(against_published)}.")
+
+
+def _edge(claim: Claim) -> str:
+    """" (on the edge: …)" for a verdict within one standard error of flipping, else ""."""
+    splits = claim.numbers.get("splits")
+    if splits is None or not on_the_edge(claim, int(splits)):
+        return ""
+    return (" (on the edge: its interval ends within one standard error of zero, so another "
+            "draw of the splits can change this reading)")
 
 
 def top_setting_text(won: pd.DataFrame) -> str:
