@@ -11,7 +11,13 @@ from medlib.models.attention import VisitSelfAttention, time_encoding
 from medlib.models.recurrent import VisitRecurrent
 from medlib.survival.discrete_time import interval_edges
 from medlib.survival.landmark import LandmarkBuilder
-from medlib.survival.progression import fit_attention, fit_cox, fit_forest, fit_recurrent
+from medlib.survival.progression import (
+    FitSettings,
+    fit_attention,
+    fit_cox,
+    fit_forest,
+    fit_recurrent,
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +67,7 @@ def score(train, test, prediction):
 @pytest.mark.parametrize("kind", ["SimpleRNN", "GRU", "LSTM"])
 def test_recurrent_models_learn_the_signal(synthetic, kind):
     train, val, test = synthetic
-    prediction = fit_recurrent(kind, train, val, test, interval_edges(6, 6), epochs=15, seed=0)
+    prediction = fit_recurrent(kind, train, val, test, interval_edges(6, 6), FitSettings(15, 0))
     assert score(train, test, prediction)["C Harrell"] > 0.7
     survival = prediction.survival_fn(np.array([1.0, 3.0]))
     assert np.all(np.diff(survival, axis=1) <= 0) and np.all((survival >= 0) & (survival <= 1))
@@ -70,9 +76,8 @@ def test_recurrent_models_learn_the_signal(synthetic, kind):
 @pytest.mark.parametrize("time_aware", [False, True])
 def test_attention_learns_and_returns_causal_weights(synthetic, time_aware):
     train, val, test = synthetic
-    prediction = fit_attention(
-        train, val, test, interval_edges(6, 6), epochs=15, time_aware=time_aware, seed=0
-    )
+    prediction = fit_attention(train, val, test, interval_edges(6, 6), FitSettings(15, 0),
+                               time_aware=time_aware)
     assert score(train, test, prediction)["C Harrell"] > 0.7
     weights = prediction.extras["attention"]
     assert weights.shape == (len(test), 4, 4)
@@ -138,8 +143,9 @@ def test_deep_models_stop_early_with_the_shared_rule(synthetic, monkeypatch):
     monkeypatch.setattr(progression, "_early_stopping", recording)
     train, val, test = synthetic
     edges = interval_edges(6, 6)
-    fit_attention(train, val, test, edges, 30, False, seed=0, learning_rate=0.05, patience=2)
-    fit_recurrent("GRU", train, val, test, edges, 30, seed=0, learning_rate=0.05, patience=2)
+    fast = FitSettings(30, 0, learning_rate=0.05, patience=2)
+    fit_attention(train, val, test, edges, fast, False)
+    fit_recurrent("GRU", train, val, test, edges, fast)
     for selection in made:
         assert not selection.higher_is_better and selection.min_delta == 1e-4
         assert selection.should_stop and selection.epochs_seen < 30  # stopped early
@@ -171,14 +177,15 @@ def test_search_keeps_the_setting_with_the_lowest_validation_loss(synthetic):
     grid = SearchGrid.parse("8,16", "0.1,0.3")
     assert grid.settings() == [{"units": 8, "dropout": 0.1}, {"units": 8, "dropout": 0.3},
                                {"units": 16, "dropout": 0.1}, {"units": 16, "dropout": 0.3}]
-    searched = fit_searched("GRU", grid, train, val, test, edges, epochs=5, seed=0)
+    searched = fit_searched("GRU", grid, train, val, test, edges, FitSettings(5, 0))
     trials = searched.extras["search"]
     assert len(trials) == 4 and sum(trial["chosen"] for trial in trials) == 1
     best = min(trials, key=lambda trial: trial["validation_loss"])
     assert best["chosen"]
     assert searched.extras["setting"] == {"units": best["units"], "dropout": best["dropout"]}
     # the winner is the model fitted at that setting, not a refit
-    alone = fit_deep("GRU", train, val, test, edges, 5, 0, **searched.extras["setting"])
+    alone = fit_deep("GRU", train, val, test, edges,
+                     FitSettings(5, 0).with_setting(searched.extras["setting"]))
     np.testing.assert_array_equal(searched.risk, alone.risk)
 
 
@@ -188,12 +195,12 @@ def test_search_on_a_subsample_refits_the_winner_on_everyone(synthetic):
     train, val, test = synthetic
     edges = interval_edges(6, 6)
     searched = fit_searched("self-attention, time-aware", SearchGrid((8,), (0.1, 0.3)), train,
-                            val, test, edges, epochs=5, seed=0, search_people=60)
-    refit = fit_deep("self-attention, time-aware", train, val, test, edges, 5, 0,
-                     **searched.extras["setting"])
+                            val, test, edges, FitSettings(5, 0), search_people=60)
+    refit = fit_deep("self-attention, time-aware", train, val, test, edges,
+                     FitSettings(5, 0).with_setting(searched.extras["setting"]))
     np.testing.assert_array_equal(searched.risk, refit.risk)
     with pytest.raises(ValueError, match="choose from SimpleRNN"):
-        fit_deep("Transformer", train, val, test, edges, 5, 0)
+        fit_deep("Transformer", train, val, test, edges, FitSettings(5, 0))
 
 
 def test_landmark_set_subset_cuts_every_person_array(synthetic):
@@ -203,3 +210,13 @@ def test_landmark_set_subset_cuts_every_person_array(synthetic):
     np.testing.assert_array_equal(part.sequences[1], train.sequences[0])
     np.testing.assert_array_equal(part.time, train.time[[3, 0]])
     assert part.feature_names == train.feature_names
+
+
+def test_fit_settings_are_frozen_and_a_search_replaces_only_its_setting():
+    fit = FitSettings(5, 1, batch_size=16)
+    searched = fit.with_setting({"units": 64, "dropout": 0.3})
+    assert (searched.units, searched.dropout) == (64, 0.3)
+    assert (searched.epochs, searched.seed, searched.batch_size) == (5, 1, 16)
+    assert (fit.units, fit.dropout, fit.learning_rate, fit.patience) == (32, 0.1, 3e-3, 5)
+    with pytest.raises(AttributeError):
+        fit.epochs = 6

@@ -157,7 +157,7 @@ def _sequence_survival(name: str, cohort: VisitCohort, landmark: float, window: 
     survival of ``test_ids`` at ``grid``, rows in the order of ``test_ids``."""
     from medlib.survival.discrete_time import interval_edges
     from medlib.survival.landmark import LandmarkBuilder
-    from medlib.survival.progression import fit_deep
+    from medlib.survival.progression import FitSettings, fit_deep
 
     rng = np.random.default_rng(seed)
     shuffled = rng.permutation(train_ids)
@@ -165,8 +165,8 @@ def _sequence_survival(name: str, cohort: VisitCohort, landmark: float, window: 
     builder = LandmarkBuilder(cohort, landmark).fit(train_ids)
     fit_set, val_set, test_set = (builder.transform(ids) for ids in
                                   (shuffled[n_val:], shuffled[:n_val], test_ids))
-    prediction = fit_deep(name, fit_set, val_set, test_set, interval_edges(window, 6), epochs,
-                          seed)
+    prediction = fit_deep(name, fit_set, val_set, test_set, interval_edges(window, 6),
+                          FitSettings(epochs, seed))
     order = pd.Index(test_set.ids).get_indexer(test_ids)
     return prediction.survival_fn(grid)[order]
 

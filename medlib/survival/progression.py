@@ -3,13 +3,15 @@
 Deep models (recurrent and attention, torch) are trained with the discrete-time
 likelihood of :mod:`medlib.survival.discrete_time`, with early stopping on a validation part of
 the training people (:class:`medlib.train.selection.BestEpoch`: lowest validation loss, by more
-than 1e-4, patience 5); survival baselines come from scikit-survival. Every model returns the same
-two things for the test people: a risk score and a survival function, so that the metrics
-of :mod:`medlib.metrics.survival` treat them alike. Chapter: ``progression``.
+than 1e-4, patience 5), each at the settings of one :class:`FitSettings`; survival baselines
+come from scikit-survival. Every model returns the same two things for the test people: a
+risk score and a survival function, so that the metrics of :mod:`medlib.metrics.survival`
+treat them alike. Chapter: ``progression``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,31 +72,52 @@ def _torch_batch(data: LandmarkSet, rows: np.ndarray) -> tuple[torch.Tensor, ...
     )
 
 
+@dataclass(frozen=True)
+class FitSettings:
+    """How one deep model is trained: the settings that :func:`fit_recurrent`,
+    :func:`fit_attention`, :func:`fit_deep` and :func:`fit_searched` share, in one place.
+
+    ``epochs`` is a maximum (early stopping on the validation people, after ``patience``
+    epochs without an improvement); ``seed`` seeds the weights and the order of the
+    mini-batches of ``batch_size`` people; ``units`` is the width of the recurrent or
+    attention layer and ``dropout`` its dropout; Adam runs at ``learning_rate``. The
+    defaults are the seed design's setting."""
+
+    epochs: int
+    seed: int
+    units: int = 32
+    dropout: float = 0.1
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+    patience: int = 5
+
+    def with_setting(self, setting: dict) -> FitSettings:
+        """These settings with a searched setting (``{"units": 64, "dropout": 0.3}``)."""
+        return dataclasses.replace(self, **setting)
+
+
 def _fit_visit_model(
     model: torch.nn.Module,
     logits_of: Callable[[torch.nn.Module, tuple[torch.Tensor, ...]], torch.Tensor],
     train: LandmarkSet,
     val: LandmarkSet,
     edges: np.ndarray,
-    epochs: int,
-    seed: int,
-    batch_size: int,
-    learning_rate: float,
-    patience: int,
+    fit: FitSettings,
 ) -> BestEpoch:
     """Adam on shuffled mini-batches of people, the discrete-time likelihood as the loss,
     early stopping on the validation people (:func:`medlib.train.torch_loop.train_epochs`);
     ``model`` ends with the weights of its best epoch, and the returned selection holds
     that epoch and its validation loss (what :func:`fit_searched` compares)."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    optimizer = torch.optim.Adam(model.parameters(), lr=fit.learning_rate)
     targets = {
         name: torch.from_numpy(discrete_targets(d.time, d.event, edges))
         for name, d in (("train", train), ("val", val))
     }
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(fit.seed)
 
     def batches():
-        for rows in np.array_split(rng.permutation(len(train)), max(1, len(train) // batch_size)):
+        for rows in np.array_split(rng.permutation(len(train)),
+                                   max(1, len(train) // fit.batch_size)):
             yield (rows,)
 
     def loss(rows: np.ndarray) -> torch.Tensor:
@@ -106,8 +129,8 @@ def _fit_visit_model(
             logits = logits_of(model, _torch_batch(val, np.arange(len(val))))
             return float(torch_nll(logits, targets["val"]))
 
-    selection = _early_stopping(patience)
-    train_epochs(model, optimizer, epochs, batches, loss, validate=validation_loss,
+    selection = _early_stopping(fit.patience)
+    train_epochs(model, optimizer, fit.epochs, batches, loss, validate=validation_loss,
                  selection=selection)
     model.eval()
     return selection
@@ -119,23 +142,16 @@ def fit_recurrent(
     val: LandmarkSet,
     test: LandmarkSet,
     edges: np.ndarray,
-    epochs: int,
-    seed: int,
-    units: int = 32,
-    batch_size: int = 64,
-    learning_rate: float = 3e-3,
-    patience: int = 5,
-    dropout: float = 0.1,
+    fit: FitSettings,
 ) -> FittedPrediction:
     """SimpleRNN / GRU / LSTM (:class:`medlib.models.recurrent.VisitRecurrent`), Adam on
     mini-batches, early stopping on the validation likelihood (the shared
     :class:`~medlib.train.selection.BestEpoch` rule). ``extras["model"]`` is the fitted model."""
     start = time.perf_counter()
-    torch.manual_seed(seed)
-    model = VisitRecurrent(kind, train.sequences.shape[2], len(edges) - 1, units=units,
-                           dropout=dropout)
-    selection = _fit_visit_model(model, lambda m, batch: m(*batch[:2]), train, val, edges, epochs,
-                                 seed, batch_size, learning_rate, patience)
+    torch.manual_seed(fit.seed)
+    model = VisitRecurrent(kind, train.sequences.shape[2], len(edges) - 1, units=fit.units,
+                           dropout=fit.dropout)
+    selection = _fit_visit_model(model, lambda m, batch: m(*batch[:2]), train, val, edges, fit)
     with torch.no_grad():
         hazards = torch.sigmoid(model(*_torch_batch(test, np.arange(len(test)))[:2])).numpy()
     return _discrete_prediction(hazards, edges, time.perf_counter() - start,
@@ -147,26 +163,19 @@ def fit_attention(
     val: LandmarkSet,
     test: LandmarkSet,
     edges: np.ndarray,
-    epochs: int,
+    fit: FitSettings,
     time_aware: bool,
-    seed: int,
-    d_model: int = 32,
-    batch_size: int = 64,
-    learning_rate: float = 3e-3,
-    patience: int = 5,
-    dropout: float = 0.1,
 ) -> FittedPrediction:
-    """The corrected self-attention model (:class:`medlib.models.attention.VisitSelfAttention`),
-    trained like :func:`fit_recurrent`. ``extras["attention"]`` holds the test people's
-    attention weights."""
+    """The corrected self-attention model (:class:`medlib.models.attention.VisitSelfAttention`,
+    of width ``fit.units``), trained like :func:`fit_recurrent`. ``extras["attention"]``
+    holds the test people's attention weights."""
     start = time.perf_counter()
-    torch.manual_seed(seed)
+    torch.manual_seed(fit.seed)
     model = VisitSelfAttention(
-        train.sequences.shape[2], len(edges) - 1, d_model=d_model, time_aware=time_aware,
-        dropout=dropout,
+        train.sequences.shape[2], len(edges) - 1, d_model=fit.units, time_aware=time_aware,
+        dropout=fit.dropout,
     )
-    selection = _fit_visit_model(model, lambda m, batch: m(*batch)[0], train, val, edges, epochs,
-                                 seed, batch_size, learning_rate, patience)
+    selection = _fit_visit_model(model, lambda m, batch: m(*batch)[0], train, val, edges, fit)
     with torch.no_grad():
         logits, weights = model(*_torch_batch(test, np.arange(len(test))))
     hazards = torch.sigmoid(logits).numpy()
@@ -191,20 +200,14 @@ def fit_deep(
     val: LandmarkSet,
     test: LandmarkSet,
     edges: np.ndarray,
-    epochs: int,
-    seed: int,
-    units: int = 32,
-    dropout: float = 0.1,
-    batch_size: int = 64,
+    fit: FitSettings,
 ) -> FittedPrediction:
     """Fit the deep model called ``name`` (one of :data:`DEEP_MODELS`) at one setting."""
     if name not in DEEP_MODELS:
         raise ValueError(f"unknown deep model {name!r}; choose from {', '.join(DEEP_MODELS)}")
     if name.startswith("self-attention"):
-        return fit_attention(train, val, test, edges, epochs, name.endswith("time-aware"), seed,
-                             d_model=units, dropout=dropout, batch_size=batch_size)
-    return fit_recurrent(name, train, val, test, edges, epochs, seed, units=units,
-                         dropout=dropout, batch_size=batch_size)
+        return fit_attention(train, val, test, edges, fit, name.endswith("time-aware"))
+    return fit_recurrent(name, train, val, test, edges, fit)
 
 
 @dataclass(frozen=True)
@@ -234,15 +237,14 @@ def fit_searched(
     val: LandmarkSet,
     test: LandmarkSet,
     edges: np.ndarray,
-    epochs: int,
-    seed: int,
-    batch_size: int = 64,
+    fit: FitSettings,
     search_people: int = 0,
 ) -> FittedPrediction:
-    """The deep model ``name`` at the setting of ``grid`` with the lowest validation loss.
+    """The deep model ``name`` at the setting of ``grid`` with the lowest validation loss
+    (each setting replaces ``fit.units`` and ``fit.dropout``).
 
     ``search_people`` > 0 compares the settings on that many training people (a random
-    draw from ``seed``) and then refits the winner on all of them, which keeps a search
+    draw from ``fit.seed``) and then refits the winner on all of them, which keeps a search
     affordable on a large cohort; 0 compares them on every training person and keeps the
     winner as fitted. ``extras`` gains ``setting`` (the winner) and ``search`` (each
     setting's validation loss, best epoch and whether it was chosen); ``seconds`` covers
@@ -250,18 +252,16 @@ def fit_searched(
     start = time.perf_counter()
     searched_on = train
     if 0 < search_people < len(train):
-        rows = np.sort(np.random.default_rng(seed).choice(len(train), search_people,
-                                                          replace=False))
+        rows = np.sort(np.random.default_rng(fit.seed).choice(len(train), search_people,
+                                                              replace=False))
         searched_on = train.subset(rows)
     trials = []
     for setting in grid.settings():
-        fitted = fit_deep(name, searched_on, val, test, edges, epochs, seed,
-                          batch_size=batch_size, **setting)
+        fitted = fit_deep(name, searched_on, val, test, edges, fit.with_setting(setting))
         trials.append((fitted.extras["validation_loss"], setting, fitted))
     _, best_setting, best = min(trials, key=lambda trial: trial[0])
     if searched_on is not train:
-        best = fit_deep(name, train, val, test, edges, epochs, seed, batch_size=batch_size,
-                        **best_setting)
+        best = fit_deep(name, train, val, test, edges, fit.with_setting(best_setting))
     best.extras["setting"] = best_setting
     best.extras["search"] = [{**setting, "validation_loss": loss,
                               "epochs": fitted.extras["epochs"],

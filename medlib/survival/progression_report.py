@@ -15,7 +15,7 @@ in :mod:`medlib.survival.progression_figures`. Chapters: ``progression_pbc``,
 
 from __future__ import annotations
 
-import inspect
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ from medlib.data.published import PBC_SOURCE, PBC_STATISTIC
 from medlib.metrics.repeated_splits import SplitSummary, paired_difference
 from medlib.metrics.survival import calibration_at
 from medlib.survival.landmark import LandmarkSet
-from medlib.survival.progression import FittedPrediction, fit_deep, fit_recurrent
+from medlib.survival.progression import FitSettings, FittedPrediction
 from medlib.survival.verdict_edge import edge_lead, edge_note, on_the_edge
 
 CORRECTED_T = "corrected_t_95"
@@ -120,19 +120,17 @@ def run_facts(n_splits: int, test_fraction: float, people_per_split: int, epochs
               rsf_tree_people: int) -> dict[str, str]:
     """The run's settings as the page quotes them, with the shared training loop's
     learning rate and patience and the seed design's dropout (the defaults of
-    :func:`~medlib.survival.progression.fit_recurrent` and
-    :func:`~medlib.survival.progression.fit_deep`, so the text cannot drift from the
+    :class:`~medlib.survival.progression.FitSettings`, so the text cannot drift from the
     code)."""
-    loop_defaults = inspect.signature(fit_recurrent).parameters
+    defaults = {field.name: field.default for field in dataclasses.fields(FitSettings)}
     return {
         "n_splits": str(n_splits), "test_pct": f"{test_fraction:.0%}",
         "train_pct": f"{1 - test_fraction:.0%}", "people_per_split": f"{people_per_split:,}",
         "epochs": str(epochs), "batch_size": str(batch_size), "rsf_trees": str(rsf_trees),
         "max_visits": str(max_visits), "units": str(units),
         "rsf_tree_people": f"{rsf_tree_people:,}",
-        "learning_rate": f"{loop_defaults['learning_rate'].default:g}",
-        "patience": str(loop_defaults["patience"].default),
-        "seed_dropout": f"{inspect.signature(fit_deep).parameters['dropout'].default:g}",
+        "learning_rate": f"{defaults['learning_rate']:g}", "patience": str(defaults["patience"]),
+        "seed_dropout": f"{defaults['dropout']:g}",
     }
 
 
