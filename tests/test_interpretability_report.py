@@ -2,11 +2,13 @@
 claims with a bootstrap interval over the explained images, and its words follow them."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from medlib.claims.verdicts import AHEAD, BEHIND, TIED, compare_difference, compare_value, rederive
 from medlib.metrics.binary import stratified_bootstrap_indices
 from medlib.trust import interpretability_report as report
+from medlib.trust.faithfulness import RANDOM_MAP, FaithfulnessCurves, faithfulness_table
 
 WRONG = np.r_[np.zeros(8, bool), np.ones(8, bool)]
 RNG = np.random.default_rng(0)
@@ -144,3 +146,96 @@ def test_faithfulness_claims_pair_each_method_with_the_random_map():
         "Grad-CAM cannot be told apart from the random order and Occlusion is behind it")
     with pytest.raises(ValueError, match="no deletion claim"):
         report.faithfulness_text([], "deletion")
+
+
+# --- The page's facts ------------------------------------------------------------------------
+
+NAMES = ["Grad-CAM", "Integrated Gradients", "Occlusion"]
+LAYERS = ["head", "blocks.2", "stem"]
+
+
+def test_explained_facts_count_the_rows_of_the_figure():
+    assert report.explained_facts(16, np.array([0, 1, 8, 9, 10]), 8) == {
+        "n_explained": "16", "n_shown_right": "2", "n_shown_wrong": "3"}
+
+
+def test_location_facts_quote_every_method_and_the_even_spread():
+    location = pd.DataFrame({"middle third, correct calls": [0.5, 0.4, 0.6],
+                             "middle third, wrong calls": [0.45, 0.41, 0.55],
+                             "edge frame, all": [0.1, 0.2, 0.05]}, index=NAMES)
+    facts = report.location_facts(location, 1 / 3)
+    assert (facts["mid_right_gradcam"], facts["mid_wrong_ig"], facts["frame_occlusion"]) == (
+        "0.50", "0.41", "0.05")
+    assert facts["mid_even"] == "0.33" and len(facts) == 10
+
+
+def test_cascade_facts_read_each_step_and_the_lowest_point():
+    cascade = pd.DataFrame([(name, layer, value) for name, values in
+                            zip(NAMES, ([0.8, -0.1, 0.2], [0.6, 0.3, 0.1], [0.9, 0.7, 0.75]),
+                                strict=True)
+                            for layer, value in zip(LAYERS, values, strict=True)],
+                           columns=["method", "randomised up to", "spearman"])
+    facts = report.cascade_facts(cascade, LAYERS)
+    assert (facts["casc_head_gradcam"], facts["casc_b2_gradcam"], facts["casc_min_gradcam"],
+            facts["cascade_gradcam"]) == ("0.80", "-0.10", "-0.10", "0.20")
+    assert facts["cascade_occlusion"] == "0.75" and facts["casc_min_ig"] == "0.10"
+
+
+def similarity(values):
+    return pd.DataFrame({"spearman": values}, index=NAMES)
+
+
+def test_shuffled_label_facts_name_the_methods_failing_a_check():
+    facts = report.shuffled_label_facts(similarity([0.1, 0.2, 0.7]), similarity([0.3, 0.2, 0.1]),
+                                        0.987, 0.5, 200, 0.612)
+    assert facts["failing_methods"] == "Occlusion"
+    assert (facts["label_gradcam"], facts["memorised"], facts["random_label_images"],
+            facts["random_test_auroc"]) == ("0.30", "0.99", "200", "0.61")
+    passing = report.shuffled_label_facts(similarity([0.1] * 3), similarity([0.1] * 3), 1, 0.5,
+                                          10, 0.5)
+    assert passing["failing_methods"] == "none"
+
+
+def curves_of(level):
+    fraction = np.linspace(0, 1, 5)
+    deletion = np.tile([0.9, level, 0.3, 0.4, 0.5], (4, 1))
+    return FaithfulnessCurves(fraction, deletion, np.tile([0.2, 0.4, 0.6, 0.8, 0.9], (4, 1)))
+
+
+def test_curve_facts_read_the_curves_and_leave_an_uncalled_class_out():
+    curves = {"Grad-CAM": curves_of(0.1), "Integrated Gradients": curves_of(0.6),
+              "Occlusion": curves_of(0.2), RANDOM_MAP: curves_of(0.7)}
+    table = faithfulness_table(curves, np.zeros(4, int), ["normal", "pneumonia"])
+    facts = report.curve_facts(curves, table, ["normal", "pneumonia"])
+    assert (facts["del_min_gradcam"], facts["del_min_at_gradcam"]) == ("0.10", "25%")
+    assert (facts["del_min_random"], facts["del_min_at_random"]) == ("0.30", "50%")
+    assert facts["random_del_normal"] == f"{table.loc[RANDOM_MAP, 'deletion AUC']:.3f}"
+    assert facts["random_del_pneumonia"] == "n/a"
+    assert (facts["del_start"], facts["del_end"], facts["ins_start"]) == ("0.90", "0.50", "0.20")
+    assert facts["ins_auc_ig"] == f"{table.loc['Integrated Gradients', 'insertion AUC']:.3f}"
+
+
+def test_attention_facts_quote_the_summary():
+    summary = pd.Series({"test patients with >= 3 visits": 40.0,
+                         "mean Spearman (attention vs gradients)": 0.123,
+                         "same top visit": 0.25, "same top visit by chance": 0.2,
+                         "attention on the last visit": 0.22,
+                         "gradient share of the last visit": 0.7})
+    assert report.attention_facts(summary, 8) == {
+        "att_rho": "0.12", "att_top": "0.25", "att_chance": "0.20", "att_last": "0.22",
+        "grad_last": "0.70", "att_n": "40", "att_uniform": "0.20", "n_heat": "8"}
+
+
+def test_page_claims_give_every_verdict_and_keep_the_records_frame_first():
+    curves = {"Grad-CAM": curves_of(0.1), "Integrated Gradients": curves_of(0.6),
+              "Occlusion": curves_of(0.2), RANDOM_MAP: curves_of(0.7)}
+    wrong = np.array([False, False, True, True])
+    shares = {name: np.array([0.5, 0.6, 0.4, 0.5]) for name in NAMES}
+    claims = report.page_claims(curves, shares, shares, 0.3, wrong, seed=0)
+    faithful, wrong_right, frame = claims
+    assert len(faithful) == 6 and len(wrong_right) == len(frame) == 3
+    facts = report.claim_facts(*claims)
+    assert set(facts) == {"beats_deletion", "beats_insertion", "wrong_vs_right", "frame_verdict"}
+    assert facts["frame_verdict"] == report.edge_frame_text(frame)
+    records = report.claim_records(*claims)
+    assert records[0] == frame[0].record() and records[-1] == faithful[-1].record()

@@ -25,9 +25,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
+import pandas as pd
 
 from medlib.claims.verdicts import AHEAD, BEHIND, TIED, Claim, compare_difference, compare_value
 from medlib.metrics.binary import stratified_bootstrap_indices
+from medlib.trust.attributions import METHODS, failing_methods
+from medlib.trust.faithfulness import RANDOM_MAP, FaithfulnessCurves
 
 BOOTSTRAP = "bootstrap_95"
 #: Resamples of the explained images (a few dozen at most: cheap).
@@ -197,3 +200,123 @@ def faithfulness_text(claims: Sequence[Claim], kind: str) -> str:
     parts = [f"{_method(c)} {c.verb} {'the random order' if i == 0 else 'it'}"
              for i, c in enumerate(chosen)]
     return f"{_join(parts)} ({_of('the paired differences in area')})"
+
+
+# --- The page's facts: what the notebook glues, one dictionary per section ----------------------
+
+#: The glue-key slug of every map the page names.
+KEYS = {"Grad-CAM": "gradcam", "Integrated Gradients": "ig", "Occlusion": "occlusion",
+        RANDOM_MAP: "random"}
+
+
+def explained_facts(n_explained: int, shown: np.ndarray, n_right: int) -> dict[str, str]:
+    """How many images were explained, and how many correct and wrong calls the figure shows
+    (``shown``: positions among the explained images, the first ``n_right`` correct)."""
+    return {"n_explained": f"{n_explained}",
+            "n_shown_right": f"{int((shown < n_right).sum())}",
+            "n_shown_wrong": f"{int((shown >= n_right).sum())}"}
+
+
+def location_facts(location: pd.DataFrame, even_middle: float) -> dict[str, str]:
+    """Each method's share of attribution in the middle third (correct and wrong calls) and
+    in the edge frame, from the chapter's location table; ``even_middle``: the middle
+    third's share of pixels."""
+    facts = {}
+    for name in METHODS:
+        row, key = location.loc[name], KEYS[name]
+        facts[f"mid_right_{key}"] = f"{row['middle third, correct calls']:.2f}"
+        facts[f"mid_wrong_{key}"] = f"{row['middle third, wrong calls']:.2f}"
+        facts[f"frame_{key}"] = f"{row['edge frame, all']:.2f}"
+    return {**facts, "mid_even": f"{even_middle:.2f}"}
+
+
+def cascade_facts(cascade: pd.DataFrame, layers: Sequence[str]) -> dict[str, str]:
+    """Each method's rank correlation with the trained maps after the first and second
+    randomisation steps and at its lowest (:func:`medlib.trust.attributions.
+    cascade_similarity`), and with every layer random."""
+    by_layer = cascade.set_index(["method", "randomised up to"])["spearman"]
+    facts = {}
+    for name in METHODS:
+        facts[f"cascade_{KEYS[name]}"] = f"{by_layer[(name, layers[-1])]:.2f}"
+        facts[f"casc_head_{KEYS[name]}"] = f"{by_layer[(name, layers[0])]:.2f}"
+        facts[f"casc_b2_{KEYS[name]}"] = f"{by_layer[(name, layers[1])]:.2f}"
+        facts[f"casc_min_{KEYS[name]}"] = f"{by_layer[name].min():.2f}"
+    return facts
+
+
+def shuffled_label_facts(full_random: pd.DataFrame, label_check: pd.DataFrame,
+                         memorised: float, majority: float, n_images: int,
+                         test_auroc: float) -> dict[str, str]:
+    """The shuffled-label model (its memorisation, majority share and test AUROC), each
+    method's rank correlation with it, and the methods failing either sanity check."""
+    facts = {f"label_{KEYS[name]}": f"{label_check.loc[name, 'spearman']:.2f}"
+             for name in METHODS}
+    return {**facts, "memorised": f"{memorised:.2f}", "majority": f"{majority:.2f}",
+            "random_label_images": f"{n_images}", "random_test_auroc": f"{test_auroc:.2f}",
+            "failing_methods": ", ".join(failing_methods(full_random, label_check)) or "none"}
+
+
+def curve_facts(curves: Mapping[str, FaithfulnessCurves], faithfulness: pd.DataFrame,
+                labels: Sequence[str]) -> dict[str, str]:
+    """The deletion and insertion curves as the page reads them: where each mean deletion
+    curve bottoms out, every map's areas, the curves' shared ends, and the random order's
+    deletion area per called class ("n/a" for a class no explained image was called)."""
+    facts = {}
+    for label in labels:
+        column = f"deletion AUC, called {label}"
+        facts[f"random_del_{label}"] = (f"{faithfulness.loc[RANDOM_MAP, column]:.3f}"
+                                        if column in faithfulness else "n/a")
+    for name, c in curves.items():
+        mean_deletion = c.deletion.mean(axis=0)
+        facts[f"del_min_{KEYS[name]}"] = f"{mean_deletion.min():.2f}"
+        facts[f"del_min_at_{KEYS[name]}"] = f"{c.fraction[mean_deletion.argmin()]:.0%}"
+        facts[f"del_auc_{KEYS[name]}"] = f"{faithfulness.loc[name, 'deletion AUC']:.3f}"
+        facts[f"ins_auc_{KEYS[name]}"] = f"{faithfulness.loc[name, 'insertion AUC']:.3f}"
+    reference = curves["Grad-CAM"]
+    return {**facts, "del_start": f"{reference.deletion[:, 0].mean():.2f}",
+            "del_end": f"{reference.deletion[:, -1].mean():.2f}",
+            "ins_start": f"{reference.insertion[:, 0].mean():.2f}"}
+
+
+#: Glue key of each line of :func:`medlib.trust.visit_attributions.agreement_summary` shown.
+ATTENTION_KEYS = {"att_rho": "mean Spearman (attention vs gradients)",
+                  "att_top": "same top visit", "att_chance": "same top visit by chance",
+                  "att_last": "attention on the last visit",
+                  "grad_last": "gradient share of the last visit"}
+
+
+def attention_facts(summary: pd.Series, n_heat: int) -> dict[str, str]:
+    """Attention against gradients on the progression model, from its agreement summary;
+    ``n_heat``: the patients the heat maps show. The chance of the same top visit is the
+    mean of 1/visits, so it is also the share an even spread gives the last visit."""
+    facts = {key: f"{summary[label]:.2f}" for key, label in ATTENTION_KEYS.items()}
+    return {**facts, "att_n": f"{int(summary['test patients with >= 3 visits'])}",
+            "att_uniform": f"{summary['same top visit by chance']:.2f}",
+            "n_heat": f"{n_heat}"}
+
+
+def page_claims(curves: Mapping[str, FaithfulnessCurves], in_middle: Mapping[str, np.ndarray],
+                in_frame: Mapping[str, np.ndarray], even_frame: float, wrong: np.ndarray,
+                seed: int) -> tuple[list[Claim], list[Claim], list[Claim]]:
+    """Every comparison of the page, in the order the chapter makes them: faithfulness
+    against the random map, wrong calls against correct ones, edge frame against an even
+    spread."""
+    faithful = faithfulness_claims({name: c.per_image_areas() for name, c in curves.items()},
+                                   list(METHODS), RANDOM_MAP, wrong, seed=seed)
+    wrong_right = wrong_vs_right_claims(in_middle, wrong, seed=seed)
+    frame = edge_frame_claims(in_frame, even_frame, wrong, seed=seed)
+    return faithful, wrong_right, frame
+
+
+def claim_facts(faithful: Sequence[Claim], wrong_right: Sequence[Claim],
+                frame: Sequence[Claim]) -> dict[str, str]:
+    """The page's verdicts, built from the claims of :func:`page_claims`."""
+    return {**{f"beats_{kind}": faithfulness_text(faithful, kind) for kind in KINDS},
+            "wrong_vs_right": wrong_vs_right_text(wrong_right),
+            "frame_verdict": edge_frame_text(frame)}
+
+
+def claim_records(faithful: Sequence[Claim], wrong_right: Sequence[Claim],
+                  frame: Sequence[Claim]) -> list[dict]:
+    """The claims of :func:`page_claims` as the results file keeps them (frame first)."""
+    return [c.record() for c in (*frame, *wrong_right, *faithful)]
