@@ -24,11 +24,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 
 from medlib.claims.verdicts import AHEAD, BEHIND, TIED, Claim, compare_difference, compare_value
-from medlib.metrics.binary import bootstrap_ci
-from medlib.metrics.multiclass import auroc_only
+from medlib.metrics.binary import binary_metrics, bootstrap_ci
+from medlib.metrics.multiclass import accuracy, auroc_only
 from medlib.metrics.paired import paired_bootstrap_difference
+from medlib.models.cnn_torch import SeedCNN
+from medlib.models.twins import trainable_parameter_count
 
 BOOTSTRAP = "bootstrap_95"
 #: AUROC of guessing.
@@ -248,3 +251,212 @@ def below_chance_text(claims: Mapping[int, Claim]) -> str:
                 "attacked images)")
     return (f"from {start} grey level{'' if start == 1 else 's'} on its AUROC is behind chance, "
             f"the whole 95% CI below {CHANCE_AUROC:g} (a bootstrap over the attacked images)")
+
+
+# --- The page's facts: what the notebook glues, one dictionary per section ----------------------
+
+#: Glue-key prefix of each attacked model.
+MODEL_KEYS = (("standard", "std"), ("adversarially trained", "adv"))
+CORRUPTION_SLUGS = ("noise", "blur", "contrast", "jpeg")  # in the order of SEVERITIES
+PRIVATE_COLUMN = "score_tanh CNN | {}"
+
+
+def _attack_series(attacks: pd.DataFrame, dropped: str, metric: str) -> pd.Series:
+    return attacks[attacks["attack"] != dropped].set_index(["model", "eps (/255)"])[metric]
+
+
+def pgd_aurocs(attacks: pd.DataFrame) -> pd.Series:
+    """Each model's test AUROC under PGD (budget 0: clean), indexed by model and budget."""
+    return _attack_series(attacks, "FGSM", "AUROC")
+
+
+def attack_facts(attacks: pd.DataFrame, budgets: Sequence[int]) -> dict[str, str]:
+    """Both models' AUROC and accuracy, clean and under every PGD and FGSM budget, from
+    :func:`medlib.trust.robustness.attack_sweep`'s table; ``budgets`` ascending."""
+    pgd, fgsm = pgd_aurocs(attacks), _attack_series(attacks, _pgd_name(attacks), "AUROC")
+    pgd_accuracy = _attack_series(attacks, "FGSM", "accuracy")
+    facts = {}
+    for model_name, key in MODEL_KEYS:
+        for eps in [0, *budgets]:
+            facts[f"{key}_pgd_{eps}" if eps else f"{key}_clean"] = f"{pgd[(model_name, eps)]:.3f}"
+        facts[f"{key}_clean_acc"] = f"{pgd_accuracy[(model_name, 0)]:.3f}"
+        for eps in budgets:
+            facts[f"{key}_fgsm_{eps}"] = f"{fgsm[(model_name, eps)]:.3f}"
+        facts[f"{key}_pgd_max"] = f"{pgd[(model_name, budgets[-1])]:.3f}"
+        facts[f"{key}_pgd_acc_max"] = f"{pgd_accuracy[(model_name, budgets[-1])]:.3f}"
+    return facts
+
+
+def _privacy_key(training: str) -> str:
+    """"nonprivate" or "dp_<ε>" for a row of the privacy table ("DP-SGD, ε = 8")."""
+    return "nonprivate" if training == NON_PRIVATE else "dp_" + training.split("= ")[1]
+
+
+def operating_points(privacy: pd.DataFrame, columns: Mapping[str, np.ndarray],
+                     y_true: np.ndarray) -> pd.DataFrame:
+    """Each privacy run at the threshold 0.5 (accuracy, sensitivity, specificity, share
+    called positive) and at the test threshold that maximises its accuracy (optimistic:
+    only to compare the runs at their own best operating point)."""
+    rows = []
+    for training in privacy.index:
+        p_run = columns[PRIVATE_COLUMN.format(training)]
+        at_half = binary_metrics(y_true, p_run, 0.5)
+        best_accuracy = max(accuracy(y_true, p_run, threshold) for threshold in np.unique(p_run))
+        rows.append({"training": training, "accuracy at 0.5": at_half["accuracy"],
+                     "sensitivity at 0.5": at_half["sensitivity"],
+                     "specificity at 0.5": at_half["specificity"],
+                     "share called pneumonia at 0.5": float(np.mean(p_run >= 0.5)),
+                     "best accuracy over test thresholds": best_accuracy,
+                     "predictions_column": PRIVATE_COLUMN.format(training)})
+    return pd.DataFrame(rows).set_index("training")
+
+
+def privacy_facts(privacy: pd.DataFrame, operating: pd.DataFrame, improved_attack: float,
+                  y_test: np.ndarray, y_train: np.ndarray) -> dict[str, str]:
+    """Every privacy run's test AUROC with its interval, its membership-attack AUROC and its
+    operating points (:func:`operating_points`); the attack on the improved CNN; and the
+    share of positives in the test and training splits."""
+    facts = {}
+    for training, row in privacy.iterrows():
+        key, point = _privacy_key(training), operating.loc[training]
+        facts.update({
+            f"{key}_auroc": f"{row['test AUROC']:.3f}",
+            f"{key}_attack": f"{row['membership attack AUROC']:.3f}",
+            f"{key}_ci": f"{row['AUROC 95% CI low']:.3f} to {row['AUROC 95% CI high']:.3f}",
+            f"{key}_acc": f"{point['accuracy at 0.5']:.3f}",
+            f"{key}_sens": f"{point['sensitivity at 0.5']:.3f}",
+            f"{key}_spec": f"{point['specificity at 0.5']:.3f}",
+            f"{key}_called": f"{point['share called pneumonia at 0.5']:.0%}",
+            f"{key}_best_acc": f"{point['best accuracy over test thresholds']:.3f}"})
+    return {**facts, "improved_attack": f"{improved_attack:.3f}",
+            "test_prevalence": f"{np.mean(y_test):.0%}",
+            "train_prevalence": f"{np.mean(y_train):.0%}"}
+
+
+def page_claims(privacy: pd.DataFrame, columns: Mapping[str, np.ndarray], y_test: np.ndarray,
+                attacks: pd.DataFrame, attacked: np.ndarray, strictest_eps: float,
+                n_resamples: int, seed: int) -> dict[str, object]:
+    """Every verdict of the page as claims on the kept test scores, in the order the chapter
+    makes them: best accuracy per privacy run, the cost of the private run at the strictest
+    budget ``strictest_eps``, the standard model's AUROC under PGD against chance, PGD
+    against FGSM."""
+    scores = {training: columns[PRIVATE_COLUMN.format(training)] for training in privacy.index}
+    best = best_accuracy_claims(y_test, scores, n_resamples, seed)
+    cost = privacy_cost_claim(y_test, scores, f"DP-SGD, ε = {strictest_eps:g}", n_resamples,
+                              seed)
+    chance = against_chance(attacks, columns, y_test[attacked], attacked, "standard",
+                            n_resamples, seed)
+    pgd = pgd_against_fgsm(attacks, columns, y_test[attacked], attacked, n_resamples, seed)
+    return {"best_accuracy": best, "privacy_cost": cost, "chance": chance, "pgd": pgd}
+
+
+def claim_facts(claims: Mapping[str, object], privacy: pd.DataFrame,
+                strictest_eps: float) -> dict[str, str]:
+    """The page's verdicts and the numbers of the privacy cost, from :func:`page_claims`."""
+    cost, low, high = privacy_cost_numbers(claims["privacy_cost"])
+    return {"best_acc_order": best_accuracy_text(claims["best_accuracy"]),
+            "dp_strictest": f"{strictest_eps:g}", "dp_cost": f"{cost:.3f}",
+            "dp_cost_ci": f"95% CI {low:.3f} to {high:.3f}",
+            "dp_cost_verdict": privacy_cost_text(
+                claims["privacy_cost"], privacy.drop(index=NON_PRIVATE)["test AUROC"]),
+            "std_below_chance": below_chance_text(claims["chance"]),
+            "pgd_vs_fgsm": pgd_against_fgsm_text(claims["pgd"])}
+
+
+def claim_records(claims: Mapping[str, object]) -> list[dict]:
+    """The claims of :func:`page_claims` as the results file keeps them."""
+    return [c.record() for c in (claims["privacy_cost"], *claims["best_accuracy"],
+                                 *claims["pgd"], *claims["chance"].values())]
+
+
+def example_facts(p_clean: np.ndarray, p_adv: np.ndarray, y_true: np.ndarray,
+                  delta: np.ndarray, eps_show: int, eps_max: int) -> dict[str, str]:
+    """What the attacked examples show: each probability's move, how many right calls
+    flipped, how many wrong ones moved further from the truth, and the share of pixels
+    perturbed by the full budget ``eps_show``/255."""
+    right_before = (p_clean >= 0.5) == y_true
+    wrong_after = (p_adv >= 0.5) != y_true
+    away_from_truth = (p_adv - p_clean) * (2 * y_true - 1) < 0
+    return {"eps_show": f"{eps_show}", "eps_max": f"{eps_max}",
+            "adv_example_moves": ", ".join(f"{a:.2f} to {b:.2f}"
+                                           for a, b in zip(p_clean, p_adv, strict=True)),
+            "adv_right": f"{int(right_before.sum())}",
+            "adv_flipped": f"{int((right_before & wrong_after).sum())}",
+            "adv_wrong_before": f"{int((~right_before).sum())}",
+            "adv_pushed": f"{int((~right_before & away_from_truth).sum())}",
+            "adv_full_budget": f"{np.mean(np.abs(delta) >= 0.99 * eps_show / 255):.0%}"}
+
+
+def _short(kind: str) -> str:
+    """"Gaussian noise (sd)" -> "Gaussian noise"."""
+    return kind.split(" (")[0]
+
+
+def corruption_facts(corruptions: pd.DataFrame,
+                     severities: Mapping[str, Sequence[float]]) -> dict[str, str]:
+    """Both models' AUROC at severity 3 of every corruption, the worst and mildest for the
+    standard model, and the severity levels as the methods paragraph quotes them."""
+    severe = corruptions[corruptions["severity"] == 3].pivot(
+        index="corruption", columns="model", values="AUROC").loc[list(severities)]
+    worst, mild = severe["standard"].idxmin(), severe["standard"].idxmax()
+    facts = {f"corr_{slug}_{key}": f"{severe.loc[kind, model_name]:.3f}"
+             for kind, slug in zip(severities, CORRUPTION_SLUGS, strict=True)
+             for model_name, key in MODEL_KEYS}
+    levels = "; ".join(
+        f"{_short(kind)} {', '.join(f'{level:g}' for level in values)} ({kind.split(' (')[1][:-1]})"
+        for kind, values in severities.items())
+    return {**facts, "severity_levels": levels,
+            "worst_corruption": _short(worst).lower(),
+            "worst_corruption_auroc": f"{severe.loc[worst, 'standard']:.3f}",
+            "worst_corruption_adv": f"{severe.loc[worst, 'adversarially trained']:.3f}",
+            "mild_corruption": _short(mild),
+            "mild_corruption_auroc": f"{severe.loc[mild, 'standard']:.3f}"}
+
+
+def input_check_facts(flagged: pd.DataFrame, false_alarm_rate: float,
+                      severities: Sequence[str]) -> dict[str, str]:
+    """The input check's alarm rate on clean test images, on pure noise and on every
+    corruption at severity 3 (:func:`medlib.trust.input_check.flag_rates`' table)."""
+    rate = flagged["flagged"]
+    return {"false_alarm_rate": f"{false_alarm_rate:.0%}",
+            "false_alarm_test": f"{rate['test split, clean']:.1%}",
+            "catch_noise": f"{rate['uniform noise images']:.0%}",
+            "catch_severe": ", ".join(f"{_short(k)} {rate[_short(k) + ', severity 3']:.0%}"
+                                      for k in severities)}
+
+
+def setting_facts(pgd_steps: int, adversarial_epochs: int, adversarial_train_eps: float,
+                  n_test: int, n_attacked: int) -> dict[str, str]:
+    """The run's settings and sizes as the page quotes them."""
+    return {"pgd_steps": f"{pgd_steps}", "adversarial_epochs": f"{adversarial_epochs}",
+            "adversarial_train_eps": f"{adversarial_train_eps:g}", "n_test": f"{n_test:,}",
+            "n_attacked": f"{n_attacked:,}"}
+
+
+def weight_facts(improved: torch.nn.Module, tanh_weights: int) -> dict[str, str]:
+    """The trainable weights of the seed CNN, the tanh CNN and the improved CNN. The seed
+    CNN is built only to count them, in a forked random state, so that drawing its initial
+    weights leaves the chapter's random numbers as they were."""
+    with torch.random.fork_rng():
+        seed_weights = trainable_parameter_count(SeedCNN())
+    return {"seed_weights": f"{seed_weights:,}", "tanh_weights": f"{tanh_weights:,}",
+            "improved_weights": f"{trainable_parameter_count(improved):,}"}
+
+
+def tanh_seed_spread(labelling: Mapping) -> dict[str, object]:
+    """The seed spread of the tanh CNN trained on all labels in chapter labelling, from its
+    results (the runs are under ``extras`` in results files of schema 2, at the top before)."""
+    runs = pd.DataFrame(labelling.get("extras", labelling).get("label_efficiency_runs", []))
+    if runs.empty or not (runs["share"] == 1).any():
+        raise RuntimeError("labelling.json holds no per-seed full-data runs of the tanh CNN; "
+                           "run: python -m medlib.book run labelling --profile book")
+    full_data = runs.loc[runs["share"] == 1, "auroc"]
+    return {"seeds": len(full_data), "test_auroc_min": full_data.min(),
+            "test_auroc_max": full_data.max(), "test_auroc_sd": full_data.std(ddof=1)}
+
+
+def seed_spread_facts(spread: Mapping[str, object], seed: int) -> dict[str, str]:
+    """The seed of the privacy runs and the tanh CNN's spread over seeds in labelling."""
+    return {"dp_seed": f"{seed}", "tanh_n_seeds": f"{spread['seeds']}",
+            **{f"tanh_seed_{key}": f"{spread['test_auroc_' + key]:.3f}"
+               for key in ("min", "max", "sd")}}
