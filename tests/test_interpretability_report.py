@@ -211,6 +211,8 @@ def test_curve_facts_read_the_curves_and_leave_an_uncalled_class_out():
     assert (facts["del_min_random"], facts["del_min_at_random"]) == ("0.30", "50%")
     assert facts["random_del_normal"] == f"{table.loc[RANDOM_MAP, 'deletion AUC']:.3f}"
     assert facts["random_del_pneumonia"] == "n/a"
+    spaced = report.curve_facts(curves, table, ["normal", "ground glass"])
+    assert "random_del_normal" in spaced and not any("ground" in key for key in spaced)
     assert (facts["del_start"], facts["del_end"], facts["ins_start"]) == ("0.90", "0.50", "0.20")
     assert facts["ins_auc_ig"] == f"{table.loc['Integrated Gradients', 'insertion AUC']:.3f}"
 

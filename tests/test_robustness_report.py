@@ -225,6 +225,9 @@ def test_operating_points_and_privacy_facts_of_every_run():
     assert (facts["nonprivate_auroc"], facts["dp_1_ci"], facts["dp_1_attack"]) == (
         "0.900", "0.600 to 0.800", "0.500")
     assert facts["nonprivate_called"] == f"{np.mean(GOOD >= 0.5):.0%}"
+    half = privacy.rename(index={"DP-SGD, ε = 1": "DP-SGD, ε = 0.5"})
+    half_operating = operating.rename(index={"DP-SGD, ε = 1": "DP-SGD, ε = 0.5"})
+    assert "dp_0_5_auroc" in report.privacy_facts(half, half_operating, 0.5, Y, Y)
     assert (facts["improved_attack"], facts["test_prevalence"], facts["train_prevalence"]) == (
         "0.512", "50%", "60%")
 

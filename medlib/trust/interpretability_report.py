@@ -260,12 +260,14 @@ def curve_facts(curves: Mapping[str, FaithfulnessCurves], faithfulness: pd.DataF
                 labels: Sequence[str]) -> dict[str, str]:
     """The deletion and insertion curves as the page reads them: where each mean deletion
     curve bottoms out, every map's areas, the curves' shared ends, and the random order's
-    deletion area per called class ("n/a" for a class no explained image was called)."""
+    deletion area per called class ("n/a" for a class no explained image was called; left
+    out for a class whose name cannot be part of a glue key, such as one with spaces)."""
     facts = {}
     for label in labels:
         column = f"deletion AUC, called {label}"
-        facts[f"random_del_{label}"] = (f"{faithfulness.loc[RANDOM_MAP, column]:.3f}"
-                                        if column in faithfulness else "n/a")
+        if f"random_del_{label}".isidentifier():
+            facts[f"random_del_{label}"] = (f"{faithfulness.loc[RANDOM_MAP, column]:.3f}"
+                                            if column in faithfulness else "n/a")
     for name, c in curves.items():
         mean_deletion = c.deletion.mean(axis=0)
         facts[f"del_min_{KEYS[name]}"] = f"{mean_deletion.min():.2f}"

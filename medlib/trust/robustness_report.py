@@ -288,8 +288,11 @@ def attack_facts(attacks: pd.DataFrame, budgets: Sequence[int]) -> dict[str, str
 
 
 def _privacy_key(training: str) -> str:
-    """"nonprivate" or "dp_<ε>" for a row of the privacy table ("DP-SGD, ε = 8")."""
-    return "nonprivate" if training == NON_PRIVATE else "dp_" + training.split("= ")[1]
+    """"nonprivate" or "dp_<ε>" for a row of the privacy table ("DP-SGD, ε = 8"; ε = 0.5
+    gives "dp_0_5", a glue key)."""
+    if training == NON_PRIVATE:
+        return "nonprivate"
+    return "dp_" + training.split("= ")[1].replace(".", "_")
 
 
 def operating_points(privacy: pd.DataFrame, columns: Mapping[str, np.ndarray],
