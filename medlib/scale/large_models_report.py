@@ -1,0 +1,147 @@
+"""The facts the large-models chapter states about its two ladders (chapter ``large_models``).
+
+The chapter trains a CNN ladder and a transformer ladder at several sizes, fits a saturating
+power law to each (:func:`medlib.scale.curves.law_rows`) and prices every size
+(:mod:`medlib.scale.cost`). Its prose then reads those tables: where each curve starts and
+ends, where the CNN's law stops (the knee), how the two families compare at about the same
+number of weights, what the largest networks would cost at 224 pixels, and how the ladder
+compares with :doc:`cnn_beyond`'s longer-trained network. Those readings are built here, so
+that each of them (and each fallback wording) is tested on small tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from medlib.scale.ladders import CNN, VIT, cnn_ladder
+
+#: Width factor of the improved CNN of chapter ``cnn_beyond`` (its stages have 16, 32 and 64
+#: channels), the network the chapter compares its ladder with.
+BEYOND_WIDTH = 16
+#: Weights of a ViT-B/16 (Dosovitskiy et al., 2021), the foundation-model scale the chapter
+#: sets its largest transformer against.
+VIT_B16_WEIGHTS = 86e6
+#: The two networks of a pair, one of each family, are "about as many weights" when their
+#: weights differ by at most this factor.
+PAIR_FACTOR = 2
+#: Length of the MedMNIST v2 protocol's training (Yang et al., 2023), in epochs.
+PROTOCOL_EPOCHS = 100
+
+
+def two_digits(x: float) -> str:
+    """``1747.3 -> "1,700"``: a fitted crossover is known to two significant digits at best."""
+    return f"{float(f'{x:.2g}'):,.0f}"
+
+
+def stop_text(stops_near: float) -> str:
+    """Where a fitted law stops, to two digits, or "no size" when it does not stop (NaN:
+    a floor of about zero)."""
+    return two_digits(stops_near) if np.isfinite(stops_near) else "no size"
+
+
+def family_rows(curve: pd.DataFrame, family: str) -> pd.DataFrame:
+    """The size curve's rows of one family, smallest network first."""
+    return curve[curve["family"] == family].sort_values("weights")
+
+
+def family_facts(curve: pd.DataFrame, law: pd.Series, key: str, family: str) -> dict[str, str]:
+    """One family's smallest and largest network, and its fitted law (``law``: its row of
+    :func:`medlib.scale.curves.law_rows`), with glue keys prefixed by ``key``."""
+    part = family_rows(curve, family)
+    first, last = part.iloc[0], part.iloc[-1]
+    return {f"{key}_first_auroc": f"{first['test AUROC']:.3f}",
+            f"{key}_first_weights": f"{first['weights']:,}",
+            f"{key}_last_auroc": f"{last['test AUROC']:.3f}",
+            f"{key}_last_weights": f"{last['weights']:,}",
+            f"{key}_last_ci": f"{last['ci_low']:.3f}–{last['ci_high']:.3f}",
+            f"{key}_b": f"{law['exponent b']:.2f}",
+            f"{key}_floor": f"{law['floor c']:.3f}",
+            f"{key}_stop": stop_text(law["law stops near"]),
+            f"{key}_law_last": f"{law['law at largest']:.3f}",
+            f"{key}_measured_last": f"{law['measured at largest']:.3f}"}
+
+
+def knee_facts(cnn_part: pd.DataFrame, stops_near: float) -> dict[str, str]:
+    """The CNN's knee: its first size at or past where the law stops (the largest size when
+    none is, or when the law does not stop), and what the rest of the ladder adds to it."""
+    past_stop = cnn_part[cnn_part["weights"] >= np.nan_to_num(stops_near, nan=np.inf)]
+    knee = past_stop.iloc[0] if len(past_stop) else cnn_part.iloc[-1]
+    return {"cnn_knee_auroc": f"{knee['test AUROC']:.3f}",
+            "cnn_knee_weights": f"{knee['weights']:,}",
+            "cnn_knee_factor": f"{cnn_part['weights'].iloc[-1] / knee['weights']:.0f}",
+            "cnn_knee_gain": f"{cnn_part['test AUROC'].iloc[-1] - knee['test AUROC']:+.3f}"}
+
+
+def pairs_text(cnn_part: pd.DataFrame, vit_part: pd.DataFrame) -> str:
+    """Every CNN beside the transformer nearest to it in weights (on a log scale), when the
+    two are within :data:`PAIR_FACTOR` of each other: "0.951 against 0.902 near 1,234
+    weights; …", or a sentence saying that no such pair exists."""
+    pairs = []
+    for _, cnn_row in cnn_part.iterrows():
+        nearest = vit_part.iloc[(np.log(vit_part["weights"])
+                                 - np.log(cnn_row["weights"])).abs().argmin()]
+        if 1 / PAIR_FACTOR <= nearest["weights"] / cnn_row["weights"] <= PAIR_FACTOR:
+            pairs.append(f"{cnn_row['test AUROC']:.3f} against {nearest['test AUROC']:.3f} "
+                         f"near {cnn_row['weights']:,.0f} weights")
+    return "; ".join(pairs) or "no pair of sizes within a factor of two"
+
+
+def cost_facts(cost_table: pd.DataFrame, curve: pd.DataFrame, n_train: int, size: int,
+               large_size: int) -> dict[str, str]:
+    """What size costs: the largest CNN against the smallest in operations and time at the
+    data's resolution, and the largest CNN and transformer projected at ``large_size``."""
+    cost_by = cost_table.set_index("model")
+    cnn_part = family_rows(curve, CNN)
+    big_cnn, small_cnn = cnn_part["model"].iloc[-1], cnn_part["model"].iloc[0]
+    big_vit = family_rows(curve, VIT)["model"].iloc[-1]
+    ms_large = f"training ms / image at {large_size} px"
+    hours = f"projected hours, {PROTOCOL_EPOCHS} epochs at {large_size} px"
+    big_vit_weights = curve.set_index("model").loc[big_vit, "weights"]
+    flops, ms = cost_by["MFLOPs / image"], cost_by["training ms / image"]
+    return {
+        "cnn_flops_factor": f"{flops.loc[big_cnn] / flops.loc[small_cnn]:,.0f}",
+        "cnn_ms_factor": f"{ms.loc[big_cnn] / ms.loc[small_cnn]:.0f}",
+        "pixels_factor": f"{(large_size / size) ** 2:.0f}",
+        "cnn_224_epoch_min": f"{cost_by.loc[big_cnn, ms_large] * n_train / 60000:.0f}",
+        "cnn_224_hours": f"{cost_by.loc[big_cnn, hours]:.0f}",
+        "vit_224_hours": f"{cost_by.loc[big_vit, hours]:.1f}",
+        "vitb_factor": f"{VIT_B16_WEIGHTS / big_vit_weights:.0f}",
+    }
+
+
+def beyond_weights() -> int:
+    """Weights of :doc:`cnn_beyond`'s network (the CNN ladder's rung at
+    :data:`BEYOND_WIDTH`, one input channel, one output)."""
+    return cnn_ladder([BEYOND_WIDTH])[0].weights
+
+
+def page_facts(curve: pd.DataFrame, laws: pd.DataFrame, cost_table: pd.DataFrame,
+               span: Mapping[str, float], beyond: dict, *, n_seeds: int, epochs: int,
+               n_train: int, n_rungs: int, cost_steps: int, size: int, large_size: int,
+               w16_weights: int | None = None) -> dict[str, str]:
+    """Every text the chapter's Markdown glues, by glue key.
+
+    ``curve``, ``laws`` and ``cost_table`` are the chapter's size curve, fitted laws (one
+    row per family) and cost table; ``span`` each family's largest over smallest weights;
+    ``beyond`` the published results of ``cnn_beyond``; ``w16_weights`` the weights of that
+    chapter's network (built by :func:`beyond_weights` when not given)."""
+    if w16_weights is None:
+        w16_weights = beyond_weights()
+    cnn_part = family_rows(curve, CNN)
+    cnn_part_weights_max = curve[curve["family"] == CNN]["weights"].max()
+    texts: dict[str, object] = {
+        "n_seeds": n_seeds, "epochs": epochs, "n_train": f"{n_train:,}",
+        "beyond_epochs": beyond["params"]["epochs"],
+        "beyond_auroc": f"{beyond['metrics']['test_AUROC']['value']:.3f}",
+        "w16_factor": f"{cnn_part_weights_max / w16_weights:.0f}",
+        "n_runs": n_rungs * n_seeds, "n_sizes": n_rungs, "cost_steps": cost_steps,
+        "cnn_span": f"{span[CNN]:,.0f}", "vit_span": f"{span[VIT]:,.0f}"}
+    for family, key in ((CNN, "cnn"), (VIT, "vit")):
+        texts.update(family_facts(curve, laws.loc[family], key, family))
+    texts.update(knee_facts(cnn_part, laws.loc[CNN]["law stops near"]))
+    texts["pairs"] = pairs_text(cnn_part, curve[curve["family"] == VIT])
+    texts.update(cost_facts(cost_table, curve, n_train, size, large_size))
+    return {name: str(value) for name, value in texts.items()}
