@@ -14,10 +14,27 @@ pretraining run would do, and the sentences say so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
 
 from medlib.claims.verdicts import AHEAD, BEHIND, TIED, Claim, verb
-from medlib.train.beyond_report import difference_text, listing
+from medlib.metrics.multiclass import batched_accuracy
+from medlib.train.beyond_report import (
+    difference_text,
+    listing,
+    published_claims,
+    published_side_text,
+    target_claim,
+    target_text,
+    targets_met,
+)
+
+if TYPE_CHECKING:
+    from medlib.pretraining.contrastive import PretrainResult
 
 _BOUGHT = {AHEAD: "a gain", BEHIND: "a loss",
            TIED: "nothing that could be told apart from training from scratch"}
@@ -117,3 +134,252 @@ def target_lead(claims: Sequence[Claim]) -> str:
     if all(c.outcome == AHEAD for c in claims):
         return "What still limits the ensemble, as far as this book can measure it."
     return "Why the target is not shown to be met, as far as this book can measure it."
+
+
+# --- The page's facts: what each section of the chapter glues, built from its results. ---
+
+#: The published rows the ensemble is set against, by the prose's two groups: the strongest
+#: published models, and the ImageNet-pretrained networks at this chapter's 28 pixels.
+PUBLISHED_GROUPS = {
+    "top": ("Google AutoML Vision", "DINO ViT-B/16, linear probe (224 px)"),
+    "low": ("VGG16, ImageNet-pretrained (28 px)", "AlexNet, ImageNet-pretrained (28 px)"),
+}
+#: The candidate of chapter ``cnn_beyond`` that the chosen ensemble is compared with.
+IMPROVED_CANDIDATE = "improved CNN (cnn_beyond)"
+#: The arms of the label experiment, as the comparisons name them.
+ARMS = ("fine-tuned", "from scratch", "linear probe")
+
+
+def runs_from(frame: pd.DataFrame, prefix: str) -> list[dict[str, np.ndarray]]:
+    """One ``{"val": scores, "test": scores}`` per column of a chapter's published
+    predictions whose name starts with ``prefix`` (one column per seed, in column-name
+    order), each split's rows ordered by case: how this chapter reuses the runs that other
+    chapters trained as candidates of its ensemble."""
+    columns = sorted(c for c in frame if c.startswith(prefix))
+    by_split = {s: frame[frame["split"] == s].sort_values("case_id") for s in ("val", "test")}
+    return [{s: by_split[s][c].to_numpy() for s in by_split} for c in columns]
+
+
+@dataclass(frozen=True)
+class LabelClaims:
+    """The paired claims of the section on few labels, by share of the labels ("1%")."""
+
+    tuned: dict[str, Claim]  # fine-tuned against from scratch
+    probe_vs_scratch: dict[str, Claim]
+    probe_vs_tuned: dict[str, Claim]
+    labels: Claim  # from scratch: the most labels against the fewest
+
+
+def label_claims(paired: Callable[..., Claim],
+                 scores_at: Mapping[tuple[str, float], Sequence[np.ndarray]],
+                 shares: Sequence[float]) -> LabelClaims:
+    """Every comparison of the few-labels section, made and recorded with ``paired`` (a
+    :class:`medlib.train.paired_claims.PairedClaims`) in the order the results file lists
+    them: at each share, fine-tuned − from scratch, probe − from scratch and probe −
+    fine-tuned; then from scratch with the most labels − with the fewest. ``scores_at``
+    maps (arm, share) to the test scores of each seed."""
+    tuned, probe_vs_scratch, probe_vs_tuned = {}, {}, {}
+    for share in shares:
+        name = f"{share:.0%}"
+        at = {arm: scores_at[(arm, share)] for arm in ARMS}
+        for subject, reference, into in (("fine-tuned", "from scratch", tuned),
+                                         ("linear probe", "from scratch", probe_vs_scratch),
+                                         ("linear probe", "fine-tuned", probe_vs_tuned)):
+            into[name] = paired(f"{subject}, {name} of labels", f"{reference}, {name} of labels",
+                                at[subject], at[reference],
+                                ("AUROC difference", f"{subject} − {reference}",
+                                 f"{name} of labels"))
+    small, full = shares[0], shares[-1]
+    labels = paired(f"from scratch, {full:.0%} of labels", f"from scratch, {small:.0%} of labels",
+                    scores_at[("from scratch", full)], scores_at[("from scratch", small)],
+                    ("AUROC difference", "from scratch", f"{full:.0%} − {small:.0%} of labels"))
+    return LabelClaims(tuned, probe_vs_scratch, probe_vs_tuned, labels)
+
+
+@dataclass(frozen=True)
+class EnsembleClaims:
+    """The chosen ensemble's claims: against the improved CNN alone (paired), against the
+    declared targets and against the published rows of :data:`PUBLISHED_GROUPS` (each group:
+    its claims and the short names the prose uses)."""
+
+    auroc: Claim
+    accuracy: Claim
+    targets: list[Claim]
+    published: dict[str, tuple[list[Claim], list[str]]]
+
+    def fixed_claims(self) -> list[Claim]:
+        """The claims against fixed numbers (targets, then published rows), which the
+        results file lists after the paired ones."""
+        return self.targets + [c for group_claims, _ in self.published.values()
+                               for c in group_claims]
+
+
+def ensemble_claims(paired: Callable[..., Claim], ensembles: Sequence[Mapping[str, np.ndarray]],
+                    improved: Sequence[Mapping[str, np.ndarray]], best: pd.DataFrame,
+                    targets: Mapping[str, float], anchors: pd.DataFrame) -> EnsembleClaims:
+    """The chosen ensemble (one ``{"val", "test"}`` scores per ensemble) against the improved
+    CNN's runs (paired, AUROC then accuracy, recorded with ``paired``), against ``targets``
+    (metric -> declared value) and against the published rows of ``anchors``
+    (:func:`medlib.data.published.anchor_rows`), from ``best`` (the ensemble's
+    :func:`medlib.metrics.seeds.seed_mean_bootstrap` table)."""
+    ensemble_runs, improved_runs = [e["test"] for e in ensembles], [r["test"] for r in improved]
+    reference = f"{IMPROVED_CANDIDATE}: test"
+    auroc = paired("chosen ensemble: test AUROC", f"{reference} AUROC", ensemble_runs,
+                   improved_runs, ("AUROC difference", f"chosen ensemble − {IMPROVED_CANDIDATE}"))
+    accuracy = paired("chosen ensemble: test accuracy", f"{reference} accuracy", ensemble_runs,
+                      improved_runs, ("accuracy difference",
+                                      f"chosen ensemble − {IMPROVED_CANDIDATE}"),
+                      batched_metric=batched_accuracy)
+    target_claims = [target_claim("chosen ensemble", metric,
+                                  *best.loc[metric, ["value", "ci_low", "ci_high"]], target,
+                                  metric=f"best test {metric}")
+                     for metric, target in targets.items()]
+    numbers = anchors.set_index("model")["test AUROC"].dropna()
+    published = {}
+    for group, rows in PUBLISHED_GROUPS.items():
+        rows = [row for row in rows if row in numbers.index]
+        published[group] = (published_claims(
+            "chosen ensemble", *best.loc["AUROC", ["value", "ci_low", "ci_high"]],
+            {row: numbers[row] for row in rows}, metric="best test AUROC"),
+            [row.split(",")[0] for row in rows])
+    return EnsembleClaims(auroc, accuracy, target_claims, published)
+
+
+def target_record(claims: EnsembleClaims, best: pd.DataFrame,
+                  targets: Mapping[str, float]) -> dict[str, object]:
+    """The results file's ``extras["target"]``: the declared targets, whether both are met,
+    and by how much the ensemble's mean falls short of each (0 when it does not)."""
+    auroc_gap = targets["AUROC"] - best.loc["AUROC", "value"]
+    accuracy_gap = targets["accuracy"] - best.loc["accuracy", "value"]
+    return {"auroc_at_least": targets["AUROC"], "accuracy_at_least": targets["accuracy"],
+            "met": targets_met(claims.targets),
+            "auroc_short_by": float(max(auroc_gap, 0)),
+            "accuracy_short_by": float(max(accuracy_gap, 0))}
+
+
+def _texts(facts: Mapping[str, object]) -> dict[str, str]:
+    """Every fact as the text the page shows."""
+    return {key: str(value) for key, value in facts.items()}
+
+
+def setup_facts(params: Mapping[str, object], encoder_weights: int, shares: Sequence[float],
+                pretrained: PretrainResult) -> dict[str, str]:
+    """The chapter's settings and the pretraining run, as the opening and the first section
+    state them. ``params`` holds the chapter's parameters by name."""
+    history, batch = pretrained.history["loss"], params["pretrain_batch"]
+    facts = {key: params[key] for key in ("n_seeds", "first_seed", "encoder_width",
+                                          "pretrain_batch", "temperature", "epochs",
+                                          "pretrain_epochs", "size")}
+    facts.update({
+        "encoder_weights": f"{encoder_weights:,}",
+        "transfer_shares_text": ", ".join(f"{s:.0%}" for s in shares),
+        "min_images": f"{params['min_images_per_epoch']:,}",
+        "n_unlabelled": f"{pretrained.images:,}",
+        "loss_first": f"{history.iloc[0]:.2f}", "loss_last": f"{history.iloc[-1]:.2f}",
+        "loss_chance": f"{np.log(2 * batch - 1):.2f}",
+        "pretrain_seconds": f"{pretrained.seconds:.0f}",
+        "target_auroc": f"{params['target_auroc']:.3f}",
+        "target_accuracy": f"{params['target_accuracy']:.3f}",
+    })
+    return _texts(facts)
+
+
+def label_reading(law: pd.Series) -> str:
+    """What the saturating law fitted to the from-scratch errors says of more labels: a
+    floor below 0.005 is no floor within the labels measured."""
+    if law["floor c"] < 0.005:
+        return "within these labels the curve shows no floor yet, so more labels keep paying."
+    return f"the law stops near {law['law stops near']:,.0f} labels."
+
+
+def label_facts(arm_table: pd.DataFrame, per_run: pd.DataFrame, shares: Sequence[float],
+                claims: LabelClaims, law: pd.DataFrame) -> dict[str, str]:
+    """The few-labels section: each arm at the fewest, middle and most labels, the paired
+    differences over seeds, the verdicts, and the label power law (first row of ``law``)."""
+    by = arm_table.set_index(["arm", "share"])
+    runs_by = per_run.pivot_table(index=["share", "seed"], columns="arm", values="test AUROC")
+    small, mid, full = shares[0], shares[len(shares) // 2], shares[-1]
+    facts: dict[str, object] = {}
+    for key, share in (("small", small), ("mid", mid), ("full", full)):
+        d = runs_by.loc[share, "fine-tuned"] - runs_by.loc[share, "from scratch"]
+        facts.update({f"labels_{key}": f"{int(by.loc[('from scratch', share), 'labels']):,}",
+                      f"ft_{key}": f"{by.loc[('fine-tuned', share), 'test AUROC']:.3f}",
+                      f"scratch_{key}": f"{by.loc[('from scratch', share), 'test AUROC']:.3f}",
+                      f"probe_{key}": f"{by.loc[('linear probe', share), 'test AUROC']:.3f}",
+                      f"diff_{key}": f"{d.mean():+.3f}",
+                      f"diff_{key}_range": f"{d.min():+.3f} to {d.max():+.3f}",
+                      f"error_{key}": f"{by.loc[('from scratch', share), 'error']:.3f}"})
+    row = law.iloc[0]
+    gain = (by.loc[("from scratch", full), "test AUROC"]
+            - by.loc[("from scratch", small), "test AUROC"])
+    facts.update({
+        "verdict": transfer_verdict(claims.tuned),
+        "verdict_detail": transfer_verdict(claims.tuned, detail=True),
+        "probe_verdict": probe_verdict(claims.probe_vs_scratch, claims.probe_vs_tuned),
+        "probe_reading": probe_reading(claims.probe_vs_scratch, claims.probe_vs_tuned),
+        "label_verdict": labels_text(claims.labels),
+        "label_b": f"{row['exponent b']:.2f}", "label_floor": f"{row['floor c']:.3f}",
+        "label_r2": f"{row['R² (log error)']:.2f}", "label_reading": label_reading(row),
+        "labels_for_half": f"{2 ** (1 / row['exponent b']):,.0f}",
+        "label_gain": f"{gain:+.3f}",
+    })
+    return _texts(facts)
+
+
+def best_on_test_text(every_subset: pd.DataFrame, chosen: str, best_auroc: float) -> str:
+    """Whether validation passed over a subset that scores better on test, and by how much."""
+    top = every_subset.sort_values("test AUROC", ascending=False).iloc[0]
+    if top["members"] == chosen:
+        return ("Its choice is also the best of all subsets on test, so validation did not "
+                "pass over a better one.")
+    return (f"The best subset on test ({top['members']}) scores {top['test AUROC']:.3f}, "
+            f"{top['test AUROC'] - best_auroc:+.3f} against the chosen one.")
+
+
+def published_verdicts(claims: EnsembleClaims) -> dict[str, str]:
+    """``published_top_verdict`` and ``published_low_verdict``: each group of published rows
+    against the ensemble's 95% CI, or that the data set has none."""
+    return {f"published_{group}_verdict":
+            published_side_text(group_claims, names, "the ensemble's") if group_claims
+            else "are not published for this data set"
+            for group, (group_claims, names) in claims.published.items()}
+
+
+def ensemble_facts(choice: pd.DataFrame, every_subset: pd.DataFrame, best: pd.DataFrame,
+                   n_runs: int, claims: EnsembleClaims, beyond: Mapping[str, Mapping],
+                   ladder_cost: Sequence[Mapping[str, object]]) -> dict[str, str]:
+    """The section on the best diagnosis: the ensemble validation chose (``choice``, best
+    first), its test numbers (``best``), the verdicts against the improved CNN (whose
+    published metrics are ``beyond``), the targets and published rows, and the projected
+    cost of a CNN at 224 pixels (``ladder_cost``: the records of chapter ``large_models``'s
+    ``extras["cost"]``)."""
+    chosen = choice.loc[0, "members"]
+    with_cnn = choice[~choice["members"].str.fullmatch(r"ViT[^+]*")]
+    value = best["value"]
+    cost = pd.DataFrame(ladder_cost)
+    cnn_cost = cost[cost["family"] == "CNN"]
+    facts = {
+        "n_subsets": len(choice), "n_runs": n_runs, "chosen": chosen,
+        "chosen_val": f"{choice.loc[0, 'val AUROC']:.4f}",
+        "best_auroc": f"{value['AUROC']:.3f}",
+        "best_auroc_ci": f"{best.loc['AUROC', 'ci_low']:.3f}–{best.loc['AUROC', 'ci_high']:.3f}",
+        "best_acc": f"{value['accuracy']:.3f}",
+        "best_acc_ci": (f"{best.loc['accuracy', 'ci_low']:.3f}–"
+                        f"{best.loc['accuracy', 'ci_high']:.3f}"),
+        "beyond_auroc": f"{beyond['test_AUROC']['value']:.3f}",
+        "beyond_acc": f"{beyond['test_accuracy']['value']:.3f}",
+        "beyond_gain": f"{value['AUROC'] - beyond['test_AUROC']['value']:+.3f}",
+        "beyond_gain_acc": f"{value['accuracy'] - beyond['test_accuracy']['value']:+.3f}",
+        "beyond_verdict": ensemble_text(claims.auroc, claims.accuracy),
+        "ensemble_reading": ensemble_reading(claims.auroc, claims.accuracy),
+        "target_auroc_verdict": target_text(claims.targets[0]),
+        "target_accuracy_verdict": target_text(claims.targets[1]),
+        "target_lead": target_lead(claims.targets),
+        **published_verdicts(claims),
+        "best_on_test": best_on_test_text(every_subset, chosen, value["AUROC"]),
+        "val_low": f"{with_cnn['val AUROC'].min():.3f}",
+        "val_high": f"{with_cnn['val AUROC'].max():.3f}",
+        "val_test_gap": f"{choice.loc[0, 'val AUROC'] - value['AUROC']:.3f}",
+        "cnn_224_hours": f"{cnn_cost['projected hours, 100 epochs at 224 px'].max():.0f}",
+    }
+    return _texts(facts)
