@@ -10,6 +10,11 @@ ensemble against the chapter's declared target and against published results, fr
 :func:`~medlib.train.beyond_report.published_claims`). The pretraining itself is one run:
 every seed fine-tunes and probes the same encoder, so no interval here covers how another
 pretraining run would do, and the sentences say so.
+
+The chapter's notebook makes the claims with :func:`label_claims` and :func:`ensemble_claims`
+and glues what :func:`setup_facts`, :func:`label_facts` and :func:`ensemble_facts` return
+(``{glue key: text}``) with :func:`medlib.chapter.glue_facts.glue_facts`: every number and
+sentence of its prose is built, and tested, here.
 """
 
 from __future__ import annotations
