@@ -62,3 +62,9 @@ def test_a_verdict_on_the_edge_is_restated_as_one(low, high, outcome):
     sentence = progression_sentence(progression_result(low, high), "NAFLD")
     assert "differ by about what the splits can resolve" in sentence
     assert f"(on this draw, {outcome}) can change with the seed." in sentence
+
+
+def test_an_interval_end_near_zero_is_printed_with_the_decimals_it_needs():
+    sentence = progression_sentence(progression_result(-0.0004, 0.0137), "NAFLD")
+    assert "corrected 95% CI -0.0004 to +0.014" in sentence
+    assert "-0.000 " not in sentence

@@ -10,6 +10,7 @@ do.
 
 from __future__ import annotations
 
+from medlib.chapter.difference_text import signed_difference, signed_interval
 from medlib.chapter.results import format_number
 from medlib.claims.verdicts import Claim, compare_value
 from medlib.survival.verdict_edge import on_the_edge
@@ -44,8 +45,8 @@ def progression_sentence(result: dict, cohort: str) -> str:
     n, metrics = claim.numbers, result["metrics"]
     deep_c = format_number(metrics[f"C Harrell::{pair['deep']}"]["value"])
     base_c = format_number(metrics[f"C Harrell::{pair['baseline']}"]["value"])
-    numbers = (f"the paired difference is {n['estimate']:+.3f} (corrected 95% CI "
-               f"{n['low']:+.3f} to {n['high']:+.3f}), the deep model ahead in "
+    numbers = (f"the paired difference is {signed_difference(n['estimate'])} (corrected 95% "
+               f"CI {signed_interval(n['low'], n['high'])}), the deep model ahead in "
                f"{pair['splits_deep_better']} of {pair['splits']} splits")
     if on_the_edge(claim, pair["splits"]):
         return (f"In {cohort}, the declared deep model ({pair['deep']}, Harrell's C {deep_c}) "

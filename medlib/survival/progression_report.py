@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from medlib.chapter.difference_text import signed_interval
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
 from medlib.data.cohorts import VisitCohort
 from medlib.data.published import PBC_SOURCE, PBC_STATISTIC
@@ -184,7 +185,7 @@ def comparison_facts(summary: SplitSummary, per_split: pd.DataFrame, claim: Clai
     low, high = claim.numbers["low"], claim.numbers["high"]
     facts = {"primary_deep": primary_deep, "primary_base": primary_base,
              "worst_deep": worst_deep, "c_worst": f"{c_harrell[worst_deep]:.3f}",
-             "paired_diff": f"{paired.mean():+.3f}", "paired_ci": f"{low:+.3f} to {high:+.3f}",
+             "paired_diff": f"{paired.mean():+.3f}", "paired_ci": signed_interval(low, high),
              **declared_verdict_facts(claim, len(paired)),
              "paired_wins": f"{int((paired > 0).sum())} of {len(paired)}",
              "base_wins": f"{int((paired < 0).sum())} of {len(paired)}",
