@@ -11,9 +11,7 @@ medlib, where it is unit-tested on small inputs. These checks keep it that way:
   string of :data:`PHRASE_WORDS` or more words: verdict words come from a report module),
   and a hidden cell that glues is at most :data:`GLUE_CELL_LIMIT` lines.
 
-``NOT_YET`` lists the notebooks still being brought into this shape, with the rules each
-still breaks; the last test fails as soon as an entry is no longer needed, so the list
-only shrinks.
+Every notebook of the book meets all three; there is no list of exceptions.
 """
 
 import ast
@@ -31,16 +29,6 @@ HIDDEN_TAGS = {"remove-cell", "remove-input"}
 WORDS = re.compile(r"[A-Za-z]{2,}")
 SOURCES = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 
-NOT_YET: dict[str, set[str]] = {
-    "cnn_beyond": {"glue", "length"},
-    "cnn_diagnosis": {"glue", "length"},
-    "efficiency": {"definitions", "glue"},
-    "interpretability": {"glue", "length"},
-    "large_models": {"definitions", "glue"},
-    "pretraining": {"definitions", "glue", "length"},
-    "robustness": {"glue", "length"},
-    "scaling": {"glue"},
-}
 
 
 def code_cells(name: str) -> list[nbformat.NotebookNode]:
@@ -95,21 +83,8 @@ def glue_problems(name: str) -> list[str]:
     return problems
 
 
-def broken_rules(name: str) -> set[str]:
-    rules = set()
-    if code_lines(name) > CODE_LINE_LIMIT:
-        rules.add("length")
-    if definitions(name):
-        rules.add("definitions")
-    if glue_problems(name):
-        rules.add("glue")
-    return rules
-
-
 @pytest.mark.parametrize("name", SOURCES)
 def test_notebook_is_at_most_200_lines_of_code(name):
-    if "length" in NOT_YET.get(name, set()):
-        pytest.skip(f"{name} is listed in NOT_YET")
     assert code_lines(name) <= CODE_LINE_LIMIT, (
         f"{name} has {code_lines(name)} lines of code; move what builds facts and sentences "
         "into the chapter's report module")
@@ -117,22 +92,12 @@ def test_notebook_is_at_most_200_lines_of_code(name):
 
 @pytest.mark.parametrize("name", SOURCES)
 def test_notebook_defines_no_function(name):
-    if "definitions" in NOT_YET.get(name, set()):
-        pytest.skip(f"{name} is listed in NOT_YET")
     assert not definitions(name), f"{name} defines {definitions(name)}; move them into medlib"
 
 
 @pytest.mark.parametrize("name", SOURCES)
 def test_glue_comes_from_report_modules(name):
-    if "glue" in NOT_YET.get(name, set()):
-        pytest.skip(f"{name} is listed in NOT_YET")
     assert not glue_problems(name), glue_problems(name)
-
-
-def test_not_yet_lists_only_what_is_still_broken():
-    stale = {name: rules - broken_rules(name) for name, rules in NOT_YET.items()
-             if rules - broken_rules(name)}
-    assert not stale, f"remove from NOT_YET (now in shape): {stale}"
 
 
 def test_the_checks_catch_what_they_are_for():
