@@ -2,7 +2,7 @@
 
 import pytest
 
-from medlib.chapter.difference_text import signed_difference, signed_interval
+from medlib.claims.difference_text import signed_difference, signed_interval
 
 
 @pytest.mark.parametrize(("value", "text"), [

@@ -10,8 +10,8 @@ do.
 
 from __future__ import annotations
 
-from medlib.chapter.difference_text import signed_difference, signed_interval
 from medlib.chapter.results import format_number
+from medlib.claims.difference_text import signed_difference, signed_interval
 from medlib.claims.verdicts import Claim, compare_value
 from medlib.survival.verdict_edge import on_the_edge
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from medlib.chapter.difference_text import signed_interval
+from medlib.claims.difference_text import signed_interval
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
 from medlib.data.cohorts import VisitCohort
 from medlib.data.published import PBC_SOURCE, PBC_STATISTIC
