@@ -30,7 +30,6 @@ WORDS = re.compile(r"[A-Za-z]{2,}")
 SOURCES = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
-
 def code_cells(name: str) -> list[nbformat.NotebookNode]:
     nb = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
     return [c for c in nb.cells if c.cell_type == "code"]
