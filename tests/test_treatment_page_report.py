@@ -3,6 +3,7 @@ every branch, from small made-up tables."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from medlib.treatment import page_report as pr
 from medlib.treatment import report
@@ -39,7 +40,7 @@ def trust(primary=(0.49, 0.40, 0.58), other=(0.52, 0.45, 0.60)) -> pd.DataFrame:
 
 
 def null() -> pd.DataFrame:
-    return pd.DataFrame({"learner": [LEARNER, LEARNER, OTHER, OTHER],
+    return pd.DataFrame({"permutation": [0, 1, 0, 1], "learner": [LEARNER, LEARNER, OTHER, OTHER],
                          "c-for-benefit": [0.50, 0.55, 0.48, 0.61],
                          "finds benefit": [False, False, False, True]})
 
@@ -49,15 +50,38 @@ def control() -> dict[str, pd.DataFrame]:
             "covariate_half": pd.DataFrame({"found": [False, True], "death share": [0.4, 0.4]})}
 
 
-def claims(primary=(0.49, 0.40, 0.58)) -> report.BenefitClaims:
-    return pr.page_claims(LEARNER, EFFECTS, trust(primary), null(), control(), 2)
+def rates(primary_autoc=(0.01, -0.03, 0.05), other_autoc=(0.06, 0.02, 0.10)) -> pd.DataFrame:
+    rows = []
+    for learner, autoc in ((LEARNER, primary_autoc), (OTHER, other_autoc)):
+        for target, (value, low, high) in (("AUTOC", autoc), ("QINI", (0.004, -0.01, 0.02))):
+            rows.append({"learner": learner, "target": target, "value": value, "low": low,
+                         "high": high, "p_value": 0.5, "std_error": 0.02})
+    return pd.DataFrame(rows)
+
+
+def claims(primary=(0.49, 0.40, 0.58), autoc=(0.01, -0.03, 0.05)) -> report.BenefitClaims:
+    return pr.page_claims(LEARNER, EFFECTS, trust(primary), null(), control(), 2, rates(autoc))
 
 
 def test_page_claims_rest_on_the_declared_learner_and_the_primary_endpoint():
     made = claims()
     expected = report.benefit_claims(LEARNER, (1.06, 0.75, 1.5), (0.49, 0.40, 0.58),
-                                     [0.50, 0.55], (2, 2), (1, 2))
+                                     [0.50, 0.55], (2, 2), (1, 2), (0.01, -0.03, 0.05))
     assert made.records() == expected.records()
+
+
+def test_rate_facts_read_the_declared_learner_and_name_the_exploratory_ones():
+    facts = pr.rate_facts(rates(), np.array([0.1, -0.05]), claims(), LEARNER)
+    assert facts["rate_autoc_text"] == ("0.010 (95% CI -0.030 to 0.050, bootstrap over "
+                                        "patients; p = 0.50)")
+    assert facts["rate_qini_text"].startswith("0.004 (95% CI -0.010 to 0.020")
+    assert "cannot be told apart" in facts["rate_verdict"]
+    assert facts["rate_exploratory"] == f"1 of the 1 ({OTHER})"
+    assert facts["dr_mean"] == "+0.025"
+    none = pr.rate_facts(rates(other_autoc=(0.0, -0.1, 0.1)), np.zeros(2), claims(), LEARNER)
+    assert none["rate_exploratory"] == "0 of the 1"
+    with pytest.raises(KeyError, match="AUTOC rows"):
+        pr.declared_rate(rates(), "nobody", "AUTOC")
 
 
 def test_rank_agreement_is_one_value_per_pair_of_learners():
@@ -139,7 +163,7 @@ def test_null_facts():
     summary = pd.DataFrame({pr.NULL_SD: [0.02, 0.15]}, index=[LEARNER, OTHER])
     assert pr.null_facts(null(), summary) == {
         "null_sd_range": "0.020–0.150", "null_finds": "1", "null_runs": "4",
-        "null_expected": "0", "null_mean_c": "0.535"}
+        "null_expected": "0", "null_mean_c": "0.535", "null_p_floor": "0.33"}
 
 
 def test_exploratory_text_with_and_without_learners_that_exclude_half():

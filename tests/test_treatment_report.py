@@ -20,8 +20,8 @@ LEARNER = "S-learner, Cox ridge"
 
 
 def claims(hr=(1.0, 0.7, 1.4), c=(0.49, 0.38, 0.60), null=(0.5,) * 19, strong=(20, 20),
-           half=(5, 20)):
-    return report.benefit_claims(LEARNER, hr, c, list(null), strong, half)
+           half=(5, 20), rate=(0.004, -0.02, 0.03)):
+    return report.benefit_claims(LEARNER, hr, c, list(null), strong, half, rate)
 
 
 def test_outcomes_of_each_claim():
@@ -33,6 +33,9 @@ def test_outcomes_of_each_claim():
     assert claims().against_null.outcome == WITHIN_NULL
     assert claims(null=(0.5,) * 10).against_null.outcome == UNRESOLVED
     assert claims().strong.outcome == DETECTS and claims().half.outcome == MISSES
+    assert claims().targeting.outcome == TIED
+    assert claims(rate=(0.05, 0.01, 0.09)).targeting.outcome == AHEAD
+    assert claims(rate=(-0.05, -0.09, -0.01)).targeting.outcome == BEHIND
     for claim in claims().records():
         assert rederive(claim) == claim["outcome"]
 
@@ -81,3 +84,21 @@ def test_clinician_verdict_branches():
 def test_claims_round_trip_through_the_results_file():
     original = claims(c=(0.62, 0.55, 0.70))
     assert report.BenefitClaims.from_records(original.records()) == original
+
+
+@pytest.mark.parametrize(("rate", "words"), [
+    ((0.05, 0.01, 0.09), "gain more"), ((-0.05, -0.09, -0.01), "gain less"),
+    ((0.004, -0.02, 0.03), "cannot be told apart from the average patient")])
+def test_targeting_text(rate, words):
+    assert words in report.targeting_text(claims(rate=rate).targeting)
+
+
+def test_rate_qualifies_the_verdict_but_never_makes_it():
+    agrees = report.clinician_verdict(claims(c=(0.62, 0.55, 0.70), rate=(0.05, 0.01, 0.09)))
+    assert "Its RATE agrees" in agrees
+    assert "does not confirm" in report.clinician_verdict(claims(c=(0.62, 0.55, 0.70)))
+    lead = report.clinician_verdict(claims(rate=(0.05, 0.01, 0.09)))
+    assert lead.startswith("No subgroup") and "a lead for an independent trial" in lead
+    assert "a lead" not in report.clinician_verdict(claims())
+    assert len(claims().records()) == 6
+    assert report.BenefitClaims.from_records(claims().records()) == claims()

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from medlib.claims.difference_text import signed_difference
 from medlib.treatment import report
 from medlib.treatment.simulate import EFFECTS
 from medlib.treatment.trial import TwoArmTrial
@@ -41,18 +42,51 @@ def rank_agreement(benefits: Mapping[str, pd.DataFrame]) -> np.ndarray:
 
 def page_claims(learner: str, effects: Mapping[str, pd.DataFrame], trust: pd.DataFrame,
                 null: pd.DataFrame, control: Mapping[str, pd.DataFrame],
-                n_simulated: int) -> report.BenefitClaims:
+                n_simulated: int, rates: pd.DataFrame) -> report.BenefitClaims:
     """The chapter's verdicts (:func:`medlib.treatment.report.benefit_claims`) from its
     tables: the primary endpoint's hazard ratio, the declared ``learner``'s c-for-benefit
-    on the real and on the shuffled arms, and its positive controls."""
+    on the real and on the shuffled arms, its positive controls, and its RATE (AUTOC)
+    from ``rates`` (:func:`medlib.treatment.rate.rate_table`)."""
     hr = effects[PRIMARY_ENDPOINT].iloc[0]
     primary = trust.set_index("learner").loc[learner]
+    autoc = declared_rate(rates, learner, "AUTOC")
     return report.benefit_claims(
         learner, (hr["value"], hr["low"], hr["high"]),
         (primary["c-for-benefit"], primary["low"], primary["high"]),
         null.loc[null["learner"] == learner, "c-for-benefit"].tolist(),
         (int(control["covariate"]["found"].sum()), n_simulated),
-        (int(control["covariate_half"]["found"].sum()), n_simulated))
+        (int(control["covariate_half"]["found"].sum()), n_simulated),
+        (autoc["value"], autoc["low"], autoc["high"]))
+
+
+def declared_rate(rates: pd.DataFrame, learner: str, target: str) -> pd.Series:
+    """One row of a :func:`medlib.treatment.rate.rate_table`."""
+    row = rates[(rates["learner"] == learner) & (rates["target"] == target)]
+    if len(row) != 1:
+        raise KeyError(f"{len(row)} {target} rows for {learner!r} in the RATE table")
+    return row.iloc[0]
+
+
+def rate_facts(rates: pd.DataFrame, scores: np.ndarray, claims: report.BenefitClaims,
+               primary_learner: str) -> dict[str, str]:
+    """The second measure in words: the declared learner's AUTOC and Qini with their
+    intervals and p-values, its verdict, how many exploratory learners' AUTOC intervals
+    exclude 0, and the doubly robust scores' mean (the trial's average effect on survival
+    at the horizon, which every RATE is measured against)."""
+    def estimate(target: str) -> str:
+        row = declared_rate(rates, primary_learner, target)
+        return (f"{row['value']:.3f} (95% CI {row['low']:.3f} to {row['high']:.3f}, "
+                f"bootstrap over patients; p = {row['p_value']:.2f})")
+
+    autoc = rates[(rates["target"] == "AUTOC") & (rates["learner"] != primary_learner)]
+    excluding = autoc[(autoc["low"] > 0) | (autoc["high"] < 0)]
+    named = f" ({', '.join(excluding['learner'])})" if len(excluding) else ""
+    return {
+        "rate_autoc_text": estimate("AUTOC"), "rate_qini_text": estimate("QINI"),
+        "rate_verdict": report.targeting_text(claims.targeting),
+        "rate_exploratory": f"{len(excluding)} of the {len(autoc)}{named}",
+        "dr_mean": signed_difference(float(np.mean(scores))),
+    }
 
 
 def trial_facts(n_all: int, trial: TwoArmTrial, sensitivity: TwoArmTrial) -> dict[str, str]:
@@ -135,14 +169,17 @@ def learner_facts(summary: pd.DataFrame, off_diagonal: np.ndarray,
 
 
 def null_facts(null: pd.DataFrame, null_summary: pd.DataFrame) -> dict[str, str]:
-    """The shuffled-arm runs: the spread of their predicted benefits, how many of their
-    intervals "find" benefit against the 2.5% expected, and their mean c-for-benefit."""
+    """The shuffled-arm runs: the spread of the learners' predicted benefits, how many of
+    their intervals "find" benefit against the 2.5% expected, their mean c-for-benefit,
+    and the smallest permutation p-value their number allows (one over one plus the
+    shuffles)."""
     return {
         "null_sd_range": value_range(null_summary[NULL_SD], 3),
         "null_finds": f"{int(null['finds benefit'].sum())}",
         "null_runs": f"{len(null)}",
         "null_expected": f"{0.025 * len(null):.0f}",
         "null_mean_c": f"{null['c-for-benefit'].mean():.3f}",
+        "null_p_floor": f"{1 / (1 + null['permutation'].nunique()):.2g}",
     }
 
 
