@@ -498,6 +498,60 @@ def check_treatment_benefit(result: dict, predictions: pd.DataFrame) -> list[Com
                          - _km_at(time[g & ~treated], event[g & ~treated], horizon))
                 out.append(compared(f"calibration/{learner}/{row['group']}", row["observed"],
                                     (value, 0.0)))
+    return out + _check_rate(result, predictions, time, event, treated)
+
+
+def _dr_scores(time, event, treated, horizon, mu1, mu0) -> np.ndarray:
+    """Doubly robust scores of survival at the horizon, written here from the formula:
+    mu1 - mu0 + W/e w (Y - mu1) - (1 - W)/(1 - e) w (Y - mu0), w = known / G(min(T, h)-),
+    G the Kaplan-Meier survival of each arm's censoring times, taken just before."""
+    died = event & (time <= horizon)
+    known = died | (time > horizon)
+    weight = np.zeros(len(time))
+    for arm in (True, False):
+        rows = treated == arm
+        t, e = time[rows], event[rows]
+        times = np.unique(t)
+        factors = [1.0 - ((t == s) & ~e).sum() / (t >= s).sum() for s in times]
+        values = np.cumprod(factors)
+        at = np.minimum(t, horizon)
+        before = np.searchsorted(times, at, side="left") - 1
+        weight[rows] = known[rows] / np.where(before >= 0, values[np.clip(before, 0, None)], 1.0)
+    alive, e_hat = (~died).astype(float), treated.mean()
+    return (mu1 - mu0 + treated / e_hat * weight * (alive - mu1)
+            - (~treated) / (1 - e_hat) * weight * (alive - mu0))
+
+
+def _rate(scores: np.ndarray, priority: np.ndarray, target: str) -> float:
+    """RATE from its definition: patients in decreasing priority, each tied group given its
+    mean score; TOC(k/n) the mean of the first k minus the mean of all; AUTOC its mean
+    over k, Qini the mean of (k/n) TOC(k/n)."""
+    ordered = []
+    for value in sorted(set(priority), reverse=True):
+        group = scores[priority == value]
+        ordered += [group.mean()] * len(group)
+    ordered = np.array(ordered)
+    n = len(ordered)
+    toc = np.array([ordered[:k].mean() for k in range(1, n + 1)]) - ordered.mean()
+    weights = np.ones(n) if target == "AUTOC" else np.arange(1, n + 1) / n
+    return float(np.mean(weights * toc))
+
+
+def _check_rate(result, predictions, time, event, treated) -> list[Comparison]:
+    """The doubly robust scores recomputed from the declared learner's predicted survival
+    on each arm, and every learner's RATE recomputed from them and its predicted benefit."""
+    key = result["extras"]["rate_scores_from"].replace(", ", "_").replace(" ", "_")
+    scores = _dr_scores(time, event, treated, result["extras"]["horizon_years"],
+                        predictions[f"survival_treated_{key}"].to_numpy(float),
+                        predictions[f"survival_control_{key}"].to_numpy(float))
+    out = [compared("dr_score (largest difference)", 0.0,
+                    (float(np.max(np.abs(scores - predictions["dr_score"]))), 1e-6))]
+    for name, metric in result["metrics"].items():
+        kind, target, learner = [*name.split("::"), "", ""][:3]
+        if kind == "RATE":
+            benefit = predictions[f"benefit_{learner.replace(', ', '_').replace(' ', '_')}"]
+            out.append(compared(f"metrics::{name}", metric["value"],
+                                (_rate(scores, benefit.to_numpy(float), target), 1e-6)))
     return out
 
 

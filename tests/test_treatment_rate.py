@@ -135,3 +135,10 @@ def test_toc_table_reads_the_curve_on_its_grid():
     assert (table["low"] <= table["TOC"] + 1e-12).all()
     with pytest.raises(ValueError, match="shares"):
         toc_table(scores, scores, 10, 0, grid=np.array([0.0, 1.0]))
+
+
+def test_priorities_that_differ_by_float_noise_are_tied():
+    scores = np.array([1.0, 0.0, 0.5])
+    noisy = np.array([0.1, 0.1 + 1e-15, 0.0])
+    assert rate(scores, noisy) == pytest.approx(rate(scores, np.array([0.1, 0.1, 0.0])))
+    assert rate(scores, noisy) != pytest.approx(rate(scores, np.array([0.1, 0.1 + 1e-6, 0.0])))

@@ -37,6 +37,17 @@ from scipy import stats
 from sksurv.nonparametric import kaplan_meier_estimator
 
 TARGETS = ("AUTOC", "QINI")
+#: Priorities equal to this many significant digits are tied. Averaging predictions over
+#: cross-fittings leaves differences of 1e-16 between patients a model cannot tell apart;
+#: ordering them by that noise would make the RATE depend on it, and on whether the
+#: priorities were read back from a file (which keeps 10 digits).
+PRIORITY_DIGITS = 10
+
+
+def as_priorities(values: np.ndarray) -> np.ndarray:
+    """``values`` rounded to :data:`PRIORITY_DIGITS` significant digits, as a results file
+    writes them, so that float noise cannot order tied patients."""
+    return np.array([float(f"{v:.{PRIORITY_DIGITS}g}") for v in np.asarray(values, float)])
 
 
 def _censoring_survival_before(time: np.ndarray, event: np.ndarray,
@@ -105,8 +116,13 @@ def toc_curve(scores: np.ndarray, priorities: np.ndarray) -> np.ndarray:
 
 
 def rate(scores: np.ndarray, priorities: np.ndarray, target: str = "AUTOC") -> float:
-    """RATE of ``priorities`` (higher: treat first) on doubly robust ``scores``: the mean
-    of TOC(i/n) (AUTOC) or of (i/n) TOC(i/n) (Qini)."""
+    """RATE of ``priorities`` (higher: treat first; equal to :data:`PRIORITY_DIGITS`
+    significant digits: tied) on doubly robust ``scores``: the mean of TOC(i/n) (AUTOC) or
+    of (i/n) TOC(i/n) (Qini)."""
+    return _rate(scores, as_priorities(priorities), target)
+
+
+def _rate(scores: np.ndarray, priorities: np.ndarray, target: str) -> float:
     if target not in TARGETS:
         raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
     scores, priorities = np.asarray(scores, float), np.asarray(priorities, float)
@@ -144,11 +160,11 @@ def rate_interval(scores: np.ndarray, priorities: np.ndarray, target: str,
     """:func:`rate` with its interval from ``n_bootstrap`` resamples of the patients."""
     if n_bootstrap < 2:
         raise ValueError(f"n_bootstrap must be at least 2, got {n_bootstrap}")
-    scores, priorities = np.asarray(scores, float), np.asarray(priorities, float)
-    value = rate(scores, priorities, target)
+    scores, priorities = np.asarray(scores, float), as_priorities(priorities)
+    value = _rate(scores, priorities, target)
     rng = np.random.default_rng(seed)
     resampled = np.array([
-        rate(scores[rows], priorities[rows], target)
+        _rate(scores[rows], priorities[rows], target)
         for rows in rng.integers(0, len(scores), size=(n_bootstrap, len(scores)))])
     low, high = np.quantile(resampled, [0.025, 0.975])
     std_error = float(resampled.std(ddof=1))
@@ -170,7 +186,7 @@ def toc_table(scores: np.ndarray, priorities: np.ndarray, n_bootstrap: int, seed
     """TOC(q) on a grid of treated shares (default 5%, 10%, ..., 100%) with a pointwise
     95% bootstrap band over patients: what treating only the top share would gain over
     treating everyone, by share."""
-    scores, priorities = np.asarray(scores, float), np.asarray(priorities, float)
+    scores, priorities = np.asarray(scores, float), as_priorities(priorities)
     grid = np.arange(0.05, 1.0001, 0.05) if grid is None else np.asarray(grid, float)
     if grid.min() <= 0 or grid.max() > 1:
         raise ValueError("the grid holds treated shares in (0, 1]")
