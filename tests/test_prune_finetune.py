@@ -15,22 +15,23 @@ def _splits(n=32):
     return {"train": x, "val": x}, {"train": y, "val": y}
 
 
-def test_zero_epochs_leave_the_pruned_copy_as_it_is():
+def _pruned_pair(epochs):
+    """The same network pruned by half, as it is and fine-tuned for ``epochs``."""
     x, y = _splits()
     torch.manual_seed(1)
     model = ImprovedCNN()
     untouched = prune_by_magnitude(model, 0.5)
-    finetuned = prune_by_magnitude(model, 0.5, pruned_finetuner(x, y, 0, seed=0))
+    return untouched, prune_by_magnitude(model, 0.5, pruned_finetuner(x, y, epochs, seed=0))
+
+
+def test_zero_epochs_leave_the_pruned_copy_as_it_is():
+    untouched, finetuned = _pruned_pair(0)
     for key, value in untouched.state_dict().items():
         assert torch.equal(finetuned.state_dict()[key], value)
 
 
 def test_fine_tuning_moves_the_kept_weights_and_holds_the_zeros():
-    x, y = _splits()
-    torch.manual_seed(1)
-    model = ImprovedCNN()
-    untouched = prune_by_magnitude(model, 0.5)
-    finetuned = prune_by_magnitude(model, 0.5, pruned_finetuner(x, y, 1, seed=0))
+    untouched, finetuned = _pruned_pair(1)
     assert weight_sparsity(finetuned) >= weight_sparsity(untouched) - 1e-9
     assert any(not torch.equal(finetuned.state_dict()[k], v)
                for k, v in untouched.state_dict().items())
