@@ -36,7 +36,7 @@ def test_the_detailed_verdict_says_the_pretraining_was_run_once():
     text = report.transfer_verdict({"1%": claim(TIED), "100%": claim(TIED)}, detail=True)
     assert "1%: +0.001, 95% CI −0.003 to +0.006; 100%: +0.001" in text
     assert "single pretraining run (one pretraining seed)" in text
-    assert "3 pretraining runs" in report.transfer_verdict({"1%": claim(TIED)}, True, 3)
+    assert "own pretraining run (3 runs)" in report.transfer_verdict({"1%": claim(TIED)}, True, 3)
 
 
 def test_probe_verdict_and_reading():
@@ -154,8 +154,10 @@ def test_ensemble_claims_against_the_improved_cnn_targets_and_published_rows():
 
 
 def test_setup_facts_are_texts():
-    pretrained = SimpleNamespace(history=pd.DataFrame({"loss": [5.0, 4.321]}), images=5000,
-                                 seconds=12.4)
+    pretrained = [SimpleNamespace(history=pd.DataFrame({"loss": [5.0, 4.321]}), images=5000,
+                                  seconds=12.4),
+                  SimpleNamespace(history=pd.DataFrame({"loss": [5.2, 4.521]}), images=5000,
+                                  seconds=14.4)]
     settings = {"n_seeds": 2, "first_seed": 2024, "encoder_width": 2, "size": 28,
                 "pretrain_batch": 256, "temperature": 0.2, "epochs": 1, "pretrain_epochs": 1,
                 "min_images_per_epoch": 2048, "target_auroc": 0.985, "target_accuracy": 0.93}
@@ -163,8 +165,11 @@ def test_setup_facts_are_texts():
     assert facts["encoder_weights"] == "12,345" and facts["transfer_shares_text"] == "1%, 100%"
     assert facts["min_images"] == "2,048" and facts["temperature"] == "0.2"
     assert (facts["loss_first"], facts["loss_last"], facts["loss_chance"]) == (
-        "5.00", "4.32", f"{np.log(511):.2f}")
-    assert facts["pretrain_seconds"] == "12" and facts["target_accuracy"] == "0.930"
+        "5.10", "4.42", f"{np.log(511):.2f}")
+    assert facts["pretrain_seconds"] == "13" and facts["target_accuracy"] == "0.930"
+    assert facts["n_pretraining_runs"] == "2"
+    with pytest.raises(ValueError, match="no pretraining run"):
+        report.setup_facts(settings, 1, [1.0], [])
     assert all(isinstance(v, str) for v in facts.values())
 
 
@@ -229,3 +234,9 @@ def test_ensemble_facts():
     assert facts["target_lead"].startswith("What still limits")
     assert facts["published_low_verdict"] == "are not published for this data set"
     assert facts["best_on_test"].startswith("Its choice is also the best")
+
+
+def test_pretraining_runs_text_says_what_the_seeds_vary():
+    assert "single pretraining run" in report.pretraining_runs_text(1)
+    many = report.pretraining_runs_text(3)
+    assert "its own pretraining run (3 runs)" in many and "does not" in many

@@ -213,3 +213,13 @@ def test_declared_verdict_facts_say_when_the_verdict_is_on_the_edge(low, high, e
     assert ("on the edge" in facts["paired_verdict"]) is edge
     assert ("another draw of the splits" in facts["conclusion_lead"]) is edge
     assert facts["paired_reach"].startswith("The interval rules out")
+
+
+def test_cap_facts_count_the_runs_still_improving_at_the_cap():
+    trials = pd.DataFrame({"epochs": [80, 12, 30, 79, 80] + [10] * 15})
+    facts = report.cap_facts(trials, 80)
+    assert facts["search_at_cap"] == "2 of 20"
+    assert facts["search_cap_reading"].startswith("one in ten or more")
+    assert report.cap_facts(trials.assign(epochs=10), 80)["search_cap_reading"].startswith(
+        "fewer than one in ten")
+    assert report.cap_facts(pd.DataFrame({"epochs": []}), 80)["search_at_cap"] == "none of the"

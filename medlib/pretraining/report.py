@@ -60,11 +60,13 @@ def _by_outcome(phrases: Mapping[str, str], every: str) -> str:
 
 
 def pretraining_runs_text(pretraining_runs: int = 1) -> str:
-    """What the seeds of the supervised runs do not vary: the pretraining."""
+    """What the seeds of the supervised runs vary: the pretraining too, or not."""
     if pretraining_runs == 1:
         return ("every seed fine-tunes the same, single pretraining run (one pretraining "
                 "seed), so no interval covers how another pretraining run would do")
-    return f"the seeds fine-tune {pretraining_runs} pretraining runs"
+    return (f"each seed fine-tunes its own pretraining run ({pretraining_runs} runs), so the "
+            "range over seeds covers another pretraining run too; the interval, over test "
+            "cases, does not")
 
 
 def transfer_verdict(claims: Mapping[str, Claim], detail: bool = False,
@@ -268,10 +270,15 @@ def _texts(facts: Mapping[str, object]) -> dict[str, str]:
 
 
 def setup_facts(params: Mapping[str, object], encoder_weights: int, shares: Sequence[float],
-                pretrained: PretrainResult) -> dict[str, str]:
-    """The chapter's settings and the pretraining run, as the opening and the first section
-    state them. ``params`` holds the chapter's parameters by name."""
-    history, batch = pretrained.history["loss"], params["pretrain_batch"]
+                pretrained: Sequence[PretrainResult]) -> dict[str, str]:
+    """The chapter's settings and the pretraining runs (one per seed), as the opening and
+    the first section state them: the loss of the first and the last epoch and the
+    seconds, each a mean over the runs. ``params`` holds the chapter's parameters by name."""
+    if not pretrained:
+        raise ValueError("no pretraining run to describe")
+    batch = params["pretrain_batch"]
+    first = np.mean([run.history["loss"].iloc[0] for run in pretrained])
+    last = np.mean([run.history["loss"].iloc[-1] for run in pretrained])
     facts = {key: params[key] for key in ("n_seeds", "first_seed", "encoder_width",
                                           "pretrain_batch", "temperature", "epochs",
                                           "pretrain_epochs", "size")}
@@ -279,10 +286,11 @@ def setup_facts(params: Mapping[str, object], encoder_weights: int, shares: Sequ
         "encoder_weights": f"{encoder_weights:,}",
         "transfer_shares_text": ", ".join(f"{s:.0%}" for s in shares),
         "min_images": f"{params['min_images_per_epoch']:,}",
-        "n_unlabelled": f"{pretrained.images:,}",
-        "loss_first": f"{history.iloc[0]:.2f}", "loss_last": f"{history.iloc[-1]:.2f}",
+        "n_unlabelled": f"{pretrained[0].images:,}",
+        "n_pretraining_runs": str(len(pretrained)),
+        "loss_first": f"{first:.2f}", "loss_last": f"{last:.2f}",
         "loss_chance": f"{np.log(2 * batch - 1):.2f}",
-        "pretrain_seconds": f"{pretrained.seconds:.0f}",
+        "pretrain_seconds": f"{np.mean([run.seconds for run in pretrained]):.0f}",
         "target_auroc": f"{params['target_auroc']:.3f}",
         "target_accuracy": f"{params['target_accuracy']:.3f}",
     })
@@ -298,9 +306,11 @@ def label_reading(law: pd.Series) -> str:
 
 
 def label_facts(arm_table: pd.DataFrame, per_run: pd.DataFrame, shares: Sequence[float],
-                claims: LabelClaims, law: pd.DataFrame) -> dict[str, str]:
+                claims: LabelClaims, law: pd.DataFrame,
+                pretraining_runs: int = 1) -> dict[str, str]:
     """The few-labels section: each arm at the fewest, middle and most labels, the paired
-    differences over seeds, the verdicts, and the label power law (first row of ``law``)."""
+    differences over seeds (each seed its own pretraining run when ``pretraining_runs`` is
+    the number of seeds), the verdicts, and the label power law (first row of ``law``)."""
     by = arm_table.set_index(["arm", "share"])
     runs_by = per_run.pivot_table(index=["share", "seed"], columns="arm", values="test AUROC")
     small, mid, full = shares[0], shares[len(shares) // 2], shares[-1]
@@ -319,7 +329,8 @@ def label_facts(arm_table: pd.DataFrame, per_run: pd.DataFrame, shares: Sequence
             - by.loc[("from scratch", small), "test AUROC"])
     facts.update({
         "verdict": transfer_verdict(claims.tuned),
-        "verdict_detail": transfer_verdict(claims.tuned, detail=True),
+        "verdict_detail": transfer_verdict(claims.tuned, detail=True,
+                                           pretraining_runs=pretraining_runs),
         "probe_verdict": probe_verdict(claims.probe_vs_scratch, claims.probe_vs_tuned),
         "probe_reading": probe_reading(claims.probe_vs_scratch, claims.probe_vs_tuned),
         "label_verdict": labels_text(claims.labels),

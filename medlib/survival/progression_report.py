@@ -247,6 +247,21 @@ def search_facts(table: pd.DataFrame | None, n_splits: int, search_units: str,
     return facts
 
 
+def cap_facts(search_trials: pd.DataFrame, epochs: int) -> dict[str, str]:
+    """How many of the search's runs had their best epoch at the cap of ``epochs``: runs
+    still improving when training stopped, whose setting the search compared before it
+    had finished learning. Below one in ten, the cap no longer shapes the search."""
+    if search_trials.empty:
+        return {"search_at_cap": "none of the", "search_cap_reading": ""}
+    at_cap = int((search_trials["epochs"] >= epochs).sum())
+    share = at_cap / len(search_trials)
+    reading = ("fewer than one in ten, so the cap hardly shapes what the search chose"
+               if share < 0.1 else
+               "one in ten or more, so a higher cap could change what the search chose")
+    return {"search_at_cap": f"{at_cap} of {len(search_trials)}",
+            "search_cap_reading": reading}
+
+
 def beside_published_pbc(published: pd.DataFrame, c_harrell: pd.Series, primary_deep: str,
                          primary_base: str, landmark_years: float, n_splits: int,
                          test_fraction: float) -> pd.DataFrame:
