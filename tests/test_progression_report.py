@@ -146,7 +146,15 @@ def test_search_facts_with_and_without_a_search():
                                        "and 64 units with dropout 0.1 in 1 of 2 splits")
     assert facts["search_units"] == "32 or 64" and facts["search_dropout"] == "0.1 or 0.3"
     assert "search_outcome" not in report.search_facts(None, 2, "32", "0.1")
+    assert facts["search_on"] == "on the training people"
     assert "Declared search" in report.styled_search_table(table).to_html()
+
+
+def test_search_facts_say_when_settings_are_compared_on_a_subsample():
+    facts = report.search_facts(None, 10, "32,64", "0.1,0.3", search_people=2000)
+    assert facts["search_people"] == "2,000"
+    assert facts["search_on"].startswith("on 2,000 of the training people drawn at random")
+    assert "trained again on all of them" in facts["search_on"]
 
 
 def test_beside_published_pbc_names_both_sources():

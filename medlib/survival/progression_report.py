@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from medlib.claims.difference_text import signed_interval
+from medlib.claims.difference_text import plain_difference, signed_interval
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
 from medlib.data.cohorts import VisitCohort
 from medlib.data.published import PBC_SOURCE, PBC_STATISTIC
@@ -84,20 +84,15 @@ def interval_reach(claim: Claim) -> str:
     large a difference the splits could still hide, so that a reader can judge whether a
     difference that matters to them has been excluded."""
     low, high = claim.numbers["low"], claim.numbers["high"]
+    shown = plain_difference
     if claim.outcome == AHEAD:
-        return (f"The gain in Harrell's C lies between {_c(low)} and {_c(high)} "
+        return (f"The gain in Harrell's C lies between {shown(low)} and {shown(high)} "
                 "(corrected 95% CI).")
     if claim.outcome == BEHIND:
-        return (f"The loss in Harrell's C lies between {_c(-high)} and {_c(-low)} "
+        return (f"The loss in Harrell's C lies between {shown(-high)} and {shown(-low)} "
                 "(corrected 95% CI).")
-    return (f"The interval rules out a gain in Harrell's C above {_c(high)} and a loss above "
-            f"{_c(-low)}; smaller differences, either way, remain possible.")
-
-
-def _c(value: float) -> str:
-    """A difference in C to three decimals, or four when three would print 0.000 for a
-    non-zero end (an interval end of -0.0004 is not zero)."""
-    return f"{value:.4f}" if value != 0 and abs(value) < 0.0005 else f"{value:.3f}"
+    return (f"The interval rules out a gain in Harrell's C above {shown(high)} and a loss above "
+            f"{shown(-low)}; smaller differences, either way, remain possible.")
 
 
 def cohort_facts(cohort: VisitCohort, description: pd.Series, eligible_outcomes: pd.DataFrame,
@@ -238,12 +233,18 @@ def search_outcome(table: pd.DataFrame, n_splits: int) -> str:
 
 
 def search_facts(table: pd.DataFrame | None, n_splits: int, search_units: str,
-                 search_dropout: str) -> dict[str, str]:
-    """The search grid ("32 or 64") and, when models were searched (``table`` of
-    :func:`search_table`, None otherwise), what it chose."""
+                 search_dropout: str, search_people: int = 0) -> dict[str, str]:
+    """The search grid ("32 or 64"), on whom its settings are compared (every training
+    person, or ``search_people`` of them drawn at random when the cohort is too large for
+    the budget, the winner then refitted on all) and, when models were searched (``table``
+    of :func:`search_table`, None otherwise), what it chose."""
     facts = {} if table is None else {"search_outcome": search_outcome(table, n_splits)}
     facts["search_units"] = " or ".join(search_units.split(","))
     facts["search_dropout"] = " or ".join(search_dropout.split(","))
+    facts["search_people"] = f"{search_people:,}" if search_people else "all"
+    facts["search_on"] = (
+        f"on {search_people:,} of the training people drawn at random (the winning setting "
+        "is then trained again on all of them)" if search_people else "on the training people")
     return facts
 
 
