@@ -2,7 +2,7 @@
 
 import pytest
 
-from medlib.claims.difference_text import plain_difference, signed_difference, signed_interval
+from medlib.claims.difference_text import signed_difference, signed_interval
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -20,10 +20,3 @@ def test_more_digits_are_kept():
 
 def test_signed_interval_formats_both_ends():
     assert signed_interval(-0.00044, 0.0137) == "-0.0004 to +0.014"
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (0.0137, "0.014"), (-0.0113, "-0.011"), (0.0, "0.000"), (0.00044, "0.0004"),
-])
-def test_plain_difference_has_no_plus(value, text):
-    assert plain_difference(value) == text

@@ -14,20 +14,10 @@ def signed_difference(value: float, digits: int = 3) -> str:
     """``+0.005``, ``-0.011``; ``-0.0004`` (up to three more decimals, as many as it
     takes) when ``digits`` decimals would print a non-zero value as zero; ``0.000``
     without a sign for an exact zero."""
-    return _with_needed_decimals(value, digits, "+")
-
-
-def plain_difference(value: float, digits: int = 3) -> str:
-    """As :func:`signed_difference` but without a ``+`` on positive values, for prose that
-    already says the direction ("a gain between 0.003 and 0.014")."""
-    return _with_needed_decimals(value, digits, "")
-
-
-def _with_needed_decimals(value: float, digits: int, sign: str) -> str:
     if value == 0:
         return f"{0:.{digits}f}"
     for shown in range(digits, digits + 4):
-        text = f"{value:{sign}.{shown}f}"
+        text = f"{value:+.{shown}f}"
         if float(text) != 0:
             return text
     return text

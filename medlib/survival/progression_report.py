@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from medlib.claims.difference_text import plain_difference, signed_interval
+from medlib.claims.difference_text import signed_interval
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
 from medlib.data.cohorts import VisitCohort
 from medlib.data.published import PBC_SOURCE, PBC_STATISTIC
@@ -84,7 +84,7 @@ def interval_reach(claim: Claim) -> str:
     large a difference the splits could still hide, so that a reader can judge whether a
     difference that matters to them has been excluded."""
     low, high = claim.numbers["low"], claim.numbers["high"]
-    shown = plain_difference
+    shown = _c
     if claim.outcome == AHEAD:
         return (f"The gain in Harrell's C lies between {shown(low)} and {shown(high)} "
                 "(corrected 95% CI).")
@@ -93,6 +93,14 @@ def interval_reach(claim: Claim) -> str:
                 "(corrected 95% CI).")
     return (f"The interval rules out a gain in Harrell's C above {shown(high)} and a loss above "
             f"{shown(-low)}; smaller differences, either way, remain possible.")
+
+
+def _c(value: float) -> str:
+    """A difference in C to three decimals, or four when three would print 0.000 for a
+    non-zero end (an interval end of -0.0004 is not zero). A near-copy of
+    ``medlib.claims.difference_text.signed_difference`` without the sign: moving it there
+    would re-execute every chapter that imports that module."""
+    return f"{value:.4f}" if value != 0 and abs(value) < 0.0005 else f"{value:.3f}"
 
 
 def cohort_facts(cohort: VisitCohort, description: pd.Series, eligible_outcomes: pd.DataFrame,
