@@ -97,3 +97,44 @@ def test_the_beyond_network_is_the_width_16_rung():
     assert report.beyond_weights() > 0
     with pytest.raises(KeyError):
         report.cost_facts(cost_table(large_size=128), curve_table(), 10, 28, 224)
+
+
+def test_law_ranges_are_worded_for_each_family_and_an_open_crossover():
+    from medlib.scale.law_bootstrap import LawInterval
+
+    closed = {"exponent b": LawInterval(0.4, 0.31, 0.524, 1.0),
+              "floor c": LawInterval(0.02, 0.0151, 0.0302, 1.0),
+              "crossover": LawInterval(1_700.0, 1_234.0, 3_456.0, 1.0)}
+    open_above = {**closed, "crossover": LawInterval(7_000.0, 6_543.0, np.inf, 0.8)}
+    facts = report.law_interval_facts({CNN: closed, VIT: open_above})
+    assert facts["cnn_b_range"] == "0.31 to 0.52" and facts["cnn_floor_range"] == "0.015 to 0.030"
+    assert facts["cnn_stop_range"] == "1,200 to 3,500 weights"
+    assert facts["vit_stop_range"] == "6,500 weights or beyond (no floor in 20% of the refits)"
+    nowhere = LawInterval(np.inf, np.inf, np.inf, 0.0)
+    assert report.crossover_range_text(nowhere).startswith("no size")
+
+
+@pytest.mark.parametrize(("outcome", "start"), [("inside", "inside that range"),
+                                                ("better than", "better than that range"),
+                                                ("worse than", "worse than that range")])
+def test_the_next_size_is_read_against_the_law(outcome, start):
+    from medlib.scale.law_bootstrap import NextSizeCheck
+
+    check = NextSizeCheck(306_913.0, 0.03, 0.025, 0.036, 0.028, outcome)
+    facts = report.next_size_facts(check, "CNN w32")
+    assert facts["next_predicted_auroc"] == "0.970"
+    assert facts["next_predicted_range"] == "0.964 to 0.975"
+    assert facts["next_measured_auroc"] == "0.972" and facts["next_weights"] == "306,913"
+    assert facts["next_reading"].startswith(start)
+
+
+def test_plateau_facts_count_the_runs_stopped_by_the_cap():
+    from medlib.scale.plateau import Plateau
+
+    log = pd.DataFrame({"kept epoch": [4, 7, 12, 9], "at cap": [False, False, True, False]})
+    facts = report.plateau_facts(log, Plateau(max_epochs=12, patience=3))
+    assert (facts["runs_at_cap"], facts["kept_epoch_median"]) == ("1 of 4", "8")
+    assert facts["kept_epoch_range"] == "4 to 12"
+    assert facts["cap_reading"].startswith("one in ten or more")
+    calm = report.plateau_facts(log.assign(**{"at cap": False}), Plateau())
+    assert calm["cap_reading"].startswith("fewer than one in ten")

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from medlib.scale.ladders import CNN, VIT, cnn_ladder
+from medlib.scale.law_bootstrap import LawInterval, NextSizeCheck
+from medlib.scale.plateau import Plateau
 
 #: Width factor of the improved CNN of chapter ``cnn_beyond`` (its stages have 16, 32 and 64
 #: channels), the network the chapter compares its ladder with.
@@ -145,3 +147,60 @@ def page_facts(curve: pd.DataFrame, laws: pd.DataFrame, cost_table: pd.DataFrame
     texts["pairs"] = pairs_text(cnn_part, curve[curve["family"] == VIT])
     texts.update(cost_facts(cost_table, curve, n_train, size, large_size))
     return {name: str(value) for name, value in texts.items()}
+
+
+def crossover_range_text(interval: LawInterval) -> str:
+    """Where the law stops, as a range over the seeds' refits: "1,200 to 3,400 weights",
+    open above when some refits found no floor (their law never stops)."""
+    if not np.isfinite(interval.low):
+        return "no size: none of the refits found a floor"
+    if not np.isfinite(interval.high):
+        return (f"{two_digits(interval.low)} weights or beyond (no floor in "
+                f"{1 - interval.share_finite:.0%} of the refits)")
+    return f"{two_digits(interval.low)} to {two_digits(interval.high)} weights"
+
+
+def law_interval_facts(ranges: Mapping[str, Mapping[str, LawInterval]]) -> dict[str, str]:
+    """Each family's exponent, floor and crossover as ranges over the refits of
+    :func:`medlib.scale.law_bootstrap.bootstrap_law` (keys ``cnn_b_range``, ...)."""
+    facts = {}
+    for family, key in ((CNN, "cnn"), (VIT, "vit")):
+        by_name = ranges[family]
+        b, floor = by_name["exponent b"], by_name["floor c"]
+        facts[f"{key}_b_range"] = f"{b.low:.2f} to {b.high:.2f}"
+        facts[f"{key}_floor_range"] = f"{floor.low:.3f} to {floor.high:.3f}"
+        facts[f"{key}_stop_range"] = crossover_range_text(by_name["crossover"])
+    return facts
+
+
+NEXT_SIZE_READINGS = {
+    "inside": "inside that range, as the law predicted",
+    "better than": "better than that range: the law, fitted to the smaller sizes, "
+                   "underestimated what the next size buys",
+    "worse than": "worse than that range: the law, fitted to the smaller sizes, "
+                  "overestimated what the next size buys",
+}
+
+
+def next_size_facts(check: NextSizeCheck, label: str) -> dict[str, str]:
+    """The law's prediction at the size beyond the ladder, in AUROC, against the one run
+    trained there, and where the run fell (:data:`NEXT_SIZE_READINGS`)."""
+    return {"next_label": label, "next_weights": f"{check.size:,.0f}",
+            "next_predicted_auroc": f"{1 - check.predicted:.3f}",
+            "next_predicted_range": f"{1 - check.high:.3f} to {1 - check.low:.3f}",
+            "next_measured_auroc": f"{1 - check.measured:.3f}",
+            "next_reading": NEXT_SIZE_READINGS[check.outcome]}
+
+
+def plateau_facts(log: pd.DataFrame, plateau: Plateau) -> dict[str, str]:
+    """How long the runs trained (``log``: :func:`medlib.scale.plateau.plateau_log`) and
+    how many were still improving at the cap; under one in ten, the cap hardly shaped the
+    curve."""
+    at_cap = int(log["at cap"].sum())
+    reading = ("fewer than one in ten, so the cap hardly shapes the curve"
+               if at_cap / len(log) < 0.1 else
+               "one in ten or more, so a higher cap could still move the curve")
+    return {"max_epochs": str(plateau.max_epochs), "patience": str(plateau.patience),
+            "kept_epoch_median": f"{log['kept epoch'].median():.0f}",
+            "kept_epoch_range": f"{log['kept epoch'].min()} to {log['kept epoch'].max()}",
+            "runs_at_cap": f"{at_cap} of {len(log)}", "cap_reading": reading}
