@@ -79,14 +79,15 @@ def test_cost_facts_compare_the_largest_cnn_with_the_smallest_and_project_both_f
 def test_page_facts_are_every_text_the_page_glues_as_strings():
     beyond = {"params": {"epochs": 10}, "metrics": {"test_AUROC": {"value": 0.95612}}}
     facts = report.page_facts(curve_table(), law_table(), cost_table(), {CNN: 12.5, VIT: 40.0},
-                              beyond, n_seeds=3, epochs=1, n_train=4_708, n_rungs=5,
-                              cost_steps=3, size=28, large_size=224, w16_weights=1_000)
+                              beyond, n_seeds=3, named_seeds=5, n_runs=19, n_train=4_708,
+                              n_rungs=5, cost_steps=3, size=28, large_size=224,
+                              w16_weights=1_000)
     assert all(isinstance(v, str) for v in facts.values())
-    assert {k: facts[k] for k in ("n_seeds", "epochs", "n_train", "beyond_epochs",
+    assert {k: facts[k] for k in ("n_seeds", "named_seeds", "n_train", "beyond_epochs",
                                   "beyond_auroc", "w16_factor", "n_runs", "n_sizes",
                                   "cost_steps", "cnn_span", "vit_span", "vit_stop")} == {
-        "n_seeds": "3", "epochs": "1", "n_train": "4,708", "beyond_epochs": "10",
-        "beyond_auroc": "0.956", "w16_factor": "5", "n_runs": "15", "n_sizes": "5",
+        "n_seeds": "3", "named_seeds": "5", "n_train": "4,708", "beyond_epochs": "10",
+        "beyond_auroc": "0.956", "w16_factor": "5", "n_runs": "19", "n_sizes": "5",
         "cost_steps": "3", "cnn_span": "12", "vit_span": "40", "vit_stop": "no size"}
     assert {"cnn_knee_gain", "pairs", "vitb_factor", "vit_last_ci"} <= set(facts)
     assert all(key.isidentifier() for key in facts)

@@ -121,9 +121,9 @@ def beyond_weights() -> int:
 
 
 def page_facts(curve: pd.DataFrame, laws: pd.DataFrame, cost_table: pd.DataFrame,
-               span: Mapping[str, float], beyond: dict, *, n_seeds: int, epochs: int,
-               n_train: int, n_rungs: int, cost_steps: int, size: int, large_size: int,
-               w16_weights: int | None = None) -> dict[str, str]:
+               span: Mapping[str, float], beyond: dict, *, n_seeds: int, named_seeds: int,
+               n_runs: int, n_train: int, n_rungs: int, cost_steps: int, size: int,
+               large_size: int, w16_weights: int | None = None) -> dict[str, str]:
     """Every text the chapter's Markdown glues, by glue key.
 
     ``curve``, ``laws`` and ``cost_table`` are the chapter's size curve, fitted laws (one
@@ -135,11 +135,11 @@ def page_facts(curve: pd.DataFrame, laws: pd.DataFrame, cost_table: pd.DataFrame
     cnn_part = family_rows(curve, CNN)
     cnn_part_weights_max = curve[curve["family"] == CNN]["weights"].max()
     texts: dict[str, object] = {
-        "n_seeds": n_seeds, "epochs": epochs, "n_train": f"{n_train:,}",
+        "n_seeds": n_seeds, "named_seeds": named_seeds, "n_train": f"{n_train:,}",
         "beyond_epochs": beyond["params"]["epochs"],
         "beyond_auroc": f"{beyond['metrics']['test_AUROC']['value']:.3f}",
         "w16_factor": f"{cnn_part_weights_max / w16_weights:.0f}",
-        "n_runs": n_rungs * n_seeds, "n_sizes": n_rungs, "cost_steps": cost_steps,
+        "n_runs": n_runs, "n_sizes": n_rungs, "cost_steps": cost_steps,
         "cnn_span": f"{span[CNN]:,.0f}", "vit_span": f"{span[VIT]:,.0f}"}
     for family, key in ((CNN, "cnn"), (VIT, "vit")):
         texts.update(family_facts(curve, laws.loc[family], key, family))
