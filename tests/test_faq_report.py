@@ -46,7 +46,7 @@ def test_large_models_facts_read_the_ladder_weights():
 def test_treatment_facts_restate_the_recorded_verdict_against_chance(low, high, short):
     against_chance = compare_value("S-learner, Cox ridge", "chance (0.5)", 0.5,
                                    (low + high) / 2, low, high, "bootstrap_95")
-    records = [against_chance.record()] * 5
+    records = [against_chance.record()] * 6  # one per BenefitClaims field
     facts = report.treatment_facts({"treatment_benefit": {"extras": {"claims": records}}})
     assert facts["treatment_learner"] == "S-learner, Cox ridge"
     assert facts["treatment_chance_short"] == f"{against_chance.verb} chance" == short
