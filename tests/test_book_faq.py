@@ -31,6 +31,6 @@ def test_every_glued_name_in_the_prose_is_glued():
     used = set(re.findall(r"\{glue:text\}`([^`]+)`", prose))
     extra = {f"{name}_{kind}" for name in ("progression_pbc", "progression_nafld")
              for kind in ("deep", "baseline", "sentence")} | {
-        "cnn_w32_weights", "cnn_weight_ratio", "treatment_learner", "treatment_chance_text",
+        "cnn_largest_weights", "cnn_weight_ratio", "treatment_learner", "treatment_chance_text",
         "treatment_chance_short", "image_sizes"}
     assert used and used <= set(faq.FAQ_NUMBERS) | extra

@@ -21,7 +21,7 @@ def test_page_facts_cover_every_number_and_every_other_text_the_page_glues():
     others = set(facts) - set(faq.FAQ_NUMBERS)
     assert others == {f"{name}_{kind}" for name in report.PROGRESSION_COHORTS
                       for kind in ("deep", "baseline", "sentence")} | {
-        "cnn_w32_weights", "cnn_weight_ratio", "treatment_learner", "treatment_chance_text",
+        "cnn_largest_weights", "cnn_weight_ratio", "treatment_learner", "treatment_chance_text",
         "treatment_chance_short", "image_sizes"}
     assert all(isinstance(text, str) and text for text in facts.values())
     assert facts["progression_pbc_sentence"].startswith("In PBC, the declared deep model (")
@@ -30,12 +30,12 @@ def test_page_facts_cover_every_number_and_every_other_text_the_page_glues():
 
 def test_large_models_facts_read_the_ladder_weights():
     large = {"large_models": {"extras": {"size_curve": [
-        {"model": "CNN w8", "weights": 1_000}, {"model": "CNN w32", "weights": 16_400}]}}}
-    assert report.large_models_facts(large) == {"cnn_w32_weights": "16,400",
+        {"model": "CNN w4", "weights": 1_000}, {"model": "CNN w16", "weights": 16_400}]}}}
+    assert report.large_models_facts(large) == {"cnn_largest_weights": "16,400",
                                                 "cnn_weight_ratio": "16"}
-    with pytest.raises(KeyError, match="no model 'CNN w8'"):
+    with pytest.raises(KeyError, match="no model 'CNN w4'"):
         report.large_models_facts({"large_models": {"extras": {"size_curve": [
-            {"model": "CNN w32", "weights": 16_400}]}}})
+            {"model": "CNN w16", "weights": 16_400}]}}})
 
 
 @pytest.mark.parametrize(("low", "high", "short"), [

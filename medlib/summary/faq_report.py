@@ -21,7 +21,7 @@ from medlib.treatment.report import BenefitClaims, chance_text
 #: The progression chapters the FAQ quotes, with the cohort name its sentences use.
 PROGRESSION_COHORTS: dict[str, str] = {"progression_pbc": "PBC", "progression_nafld": "NAFLD"}
 #: The large-models ladder's largest CNN, and the smaller one the FAQ compares it with.
-LARGEST_CNN, SMALLER_CNN = "CNN w32", "CNN w8"
+LARGEST_CNN, SMALLER_CNN = "CNN w16", "CNN w4"
 #: The data set whose registered file names tell the image size of every chapter's input.
 IMAGE_DATASET = "pneumoniamnist"
 
@@ -41,7 +41,7 @@ def progression_facts(published: Mapping[str, dict]) -> dict[str, str]:
 def large_models_facts(published: Mapping[str, dict]) -> dict[str, str]:
     """The largest CNN's weights and how many times those of the smaller CNN quoted beside it."""
     large = published["large_models"]
-    return {"cnn_w32_weights": f"{model_weights(large, LARGEST_CNN):,}",
+    return {"cnn_largest_weights": f"{model_weights(large, LARGEST_CNN):,}",
             "cnn_weight_ratio":
                 f"{model_weights(large, LARGEST_CNN) / model_weights(large, SMALLER_CNN):.0f}"}
 

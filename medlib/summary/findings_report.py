@@ -49,8 +49,8 @@ def page_facts(published: dict[str, dict]) -> tuple[dict[str, str], list[Claim]]
     prognostic_c = [v["value"] for k, v in treatment.items() if k.startswith("prognostic C::")]
     large = published["large_models"]
     privacy = {row["training"]: row for row in published["robustness"]["extras"]["privacy"]}
-    weight_ratio = (findings.model_weights(large, "CNN w32")
-                    / findings.model_weights(large, "CNN w8"))
+    weight_ratio = (findings.model_weights(large, "CNN w16")
+                    / findings.model_weights(large, "CNN w4"))
     size_ratio = (entry("efficiency", "size kB::improved CNN (float32)")["value"]
                   / entry("efficiency", "size kB::pruned 90% + int8")["value"])
     facts = {
@@ -71,8 +71,8 @@ def page_facts(published: dict[str, dict]) -> tuple[dict[str, str], list[Claim]]
         "tb_chance_text": chance_text(tb.against_chance),
         "tb_strong": control_text(tb.strong), "tb_half": control_text(tb.half),
         "tb_best_prognostic": f"{max(prognostic_c):.2f}",
-        "lm_cnn_auroc": text("large_models", "test AUROC::CNN w32"),
-        "lm_cnn_w8_auroc": text("large_models", "test AUROC::CNN w8"),
+        "lm_cnn_auroc": text("large_models", "test AUROC::CNN w16"),
+        "lm_cnn_smaller_auroc": text("large_models", "test AUROC::CNN w4"),
         "lm_vit_auroc": text("large_models", "test AUROC::ViT d128 L3"),
         "lm_weight_ratio": f"{weight_ratio:.0f}",
         "pre_ft_1": text("pretraining", "test AUROC::fine-tuned::1% of labels"),
@@ -154,7 +154,7 @@ FOREST_PANELS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("cnn_diagnosis", "test_AUROC", "seed CNN"),
         ("cnn_beyond", "test_AUROC", "improved CNN"),
         ("pretraining", "best test AUROC", "ensemble chosen on validation"),
-        ("large_models", "test AUROC::CNN w32", "largest CNN of the size ladder"),
+        ("large_models", "test AUROC::CNN w16", "largest CNN of the size ladder"),
         ("efficiency", "AUROC::pruned 90% + int8", "improved CNN pruned 90% + int8"),
         ("labelling", "AUROC::10% of labels", "trained on 10% of the labels"),
         ("pretraining", "test AUROC::fine-tuned::1% of labels", "pretrained, 1% of the labels"),
