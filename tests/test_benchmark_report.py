@@ -16,7 +16,9 @@ from medlib.survival.benchmark_figures import (
 from medlib.survival.benchmark_learners import COX, FOREST, NETWORK, benchmark_models
 from medlib.survival.benchmark_report import (
     data_facts,
+    forest_size_facts,
     paired_text,
+    prediction_count_facts,
     repeated_columns,
     run_facts,
     task_facts,
@@ -128,8 +130,9 @@ def test_data_run_and_task_facts():
     assert facts["nafld_rows"] == "12,000" and facts["median_chol"] == "200"
     assert (facts["share_chol_is_hdl"], facts["share_sbp_is_dbp"]) == ("50.0%", "25.0%")
     assert facts["pbc_train_half"] == "138" and facts["pbc_quarter_deaths"] == "14"
-    run = run_facts(2000, 2, 3, {"hidden": (32, 64), "dropout": (0.1,)})
+    run = run_facts(2000, 2, 3, {"hidden": (32, 64), "dropout": (0.1,)}, 500, 100, 10)
     assert run == {"nafld_tree_samples": "2,000", "pbc_splits": "2", "nafld_splits": "3",
+                   "forest_trees": "500", "nafld_forest_trees": "100", "forest_min_leaf": "10",
                    "grid_hidden": "32 or 64", "grid_dropout": "0.1"}
     prefixed = task_facts("pbc_orsf", summary_over_splits(per_split(0.02)), PUBLISHED, "net")
     assert prefixed["pbc_orsf_n_published"] == "2"
@@ -152,6 +155,9 @@ def test_benchmark_models_are_seeded_factories():
     forest = models[FOREST](7).estimator
     assert forest.get_params()["n_estimators"] == 5 and forest.get_params()["random_state"] == 7
     assert forest.get_params()["max_samples"] == 100
+    assert forest.get_params()["min_samples_leaf"] == 15
+    sized = benchmark_models(500, 3, None, 3, forest_min_leaf=10)[FOREST](0).estimator
+    assert (sized.get_params()["min_samples_leaf"], sized.get_params()["max_samples"]) == (10, None)
 
 
 def test_a_verdict_on_the_edge_says_so():
@@ -165,3 +171,25 @@ def test_a_verdict_on_the_edge_says_so():
     sentence = verdict((base, edge), "T")
     assert "cannot be told apart from the declared baseline (cox), and is below" in sentence
     assert sentence.count("on the edge") == 1 and "another draw of the splits" in sentence
+
+
+def test_forest_size_facts_scale_one_tree_to_the_benchmark_forest():
+    facts = forest_size_facts(6.0, n_splits=25)
+    assert (facts["benchmark_forest_trees"], facts["benchmark_node_size"]) == ("500", "10")
+    assert facts["full_tree_seconds"] == "6.0"
+    assert facts["full_forest_minutes"] == "25"  # 6 s x 500 trees / 2 cores
+    assert facts["full_forest_hours"] == "10.4"  # 25 minutes x 25 splits
+
+
+def test_prediction_count_facts_count_every_split_model_person_and_time():
+    import numpy as np
+
+    from medlib.survival.benchmark import BenchmarkRun, SplitPredictions
+
+    split = SplitPredictions(0, np.arange(4), np.arange(3.0),
+                             {"a": np.ones((4, 3)), "b": np.ones((4, 3))})
+    run = BenchmarkRun(pd.DataFrame(), [split, split])
+    assert prediction_count_facts(run, "nafld") == {"nafld_prediction_values": "48"}
+    big = SplitPredictions(0, np.arange(1), np.arange(1.0), {"a": np.ones((1000, 1500))})
+    assert prediction_count_facts(BenchmarkRun(pd.DataFrame(), [big]), "t") == {
+        "t_prediction_values": "1.5 million"}

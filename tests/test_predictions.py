@@ -599,31 +599,34 @@ def kaplan_meier_at(time, event, t) -> float:
 
 
 def check_progression_benchmarks(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
-    """Split 0 of pbc_orsf: every model's time-dependent C and IPA recomputed from its
-    predicted survival at the split's evaluation times with the IPCW estimators written
-    above; then, from the per-split records, every model's mean over splits with its
-    corrected resampled t interval (Nadeau and Bengio 2003), on both tasks, and the
-    JMbayes2-setting means over folds."""
+    """Every split of pbc_orsf: every model's time-dependent C and IPA recomputed from its
+    predicted survival at the split's evaluation times (``survival_k`` at the k-th time of
+    ``evaluation_times::pbc_orsf``) with the IPCW estimators written above; then, from the
+    per-split records, every model's mean over splits with its corrected resampled t
+    interval (Nadeau and Bengio 2003), on both tasks, and the JMbayes2-setting means over
+    folds."""
     from scipy import stats
 
     out = []
-    first = {row["model"]: row for row in result["extras"]["per_split::pbc_orsf"]
-             if row["split"] == 0}
-    for model, rows in predictions[predictions["split"] == 0].groupby("model", sort=False):
-        wide = rows.pivot(index="row", columns="evaluation time", values="survival")
-        people = rows.drop_duplicates("row").set_index("row").loc[wide.index]
-        time, event = people["time"].to_numpy(float), people["event"].to_numpy(bool)
-        times = wide.columns.to_numpy(float)
-        survival = wide.to_numpy(float)
+    times_of = result["extras"]["evaluation_times::pbc_orsf"]
+    recorded = {(row["split"], row["model"]): row
+                for row in result["extras"]["per_split::pbc_orsf"]}
+    assert set(predictions["split"]) == {split for split, _ in recorded}, "a split is missing"
+    for (split, model), people in predictions.groupby(["split", "model"], sort=False):
+        times = np.asarray(times_of[str(split)], float)
+        survival = people[[f"survival_{k + 1}" for k in range(len(times))]].to_numpy(float)
+        time = people["true_time"].to_numpy(float)
+        event = people["true_event"].to_numpy(bool)
         c = np.mean([time_dependent_auc(time, event, 1 - survival[:, j], t)
                      for j, t in enumerate(times)])
         model_bs = [ipcw_brier(time, event, survival[:, j], t) for j, t in enumerate(times)]
         null_bs = [ipcw_brier(time, event, np.full(len(time), kaplan_meier_at(time, event, t)), t)
                    for t in times]
         ipa = 1 - np.trapezoid(model_bs, times) / np.trapezoid(null_bs, times)
-        out.append(compared(f"per_split::pbc_orsf/0/{model}/time-dependent C",
-                            first[model]["time-dependent C"], (float(c), 2 * HALF_LAST_DIGIT)))
-        out.append(compared(f"per_split::pbc_orsf/0/{model}/IPA", first[model]["IPA"],
+        row = recorded[(split, model)]
+        out.append(compared(f"per_split::pbc_orsf/{split}/{model}/time-dependent C",
+                            row["time-dependent C"], (float(c), 2 * HALF_LAST_DIGIT)))
+        out.append(compared(f"per_split::pbc_orsf/{split}/{model}/IPA", row["IPA"],
                             (float(ipa), 2 * HALF_LAST_DIGIT)))
     for task in ("pbc_orsf", "nafld"):
         per_split = pd.DataFrame(result["extras"][f"per_split::{task}"])

@@ -25,6 +25,7 @@ from medlib.survival.benchmark import (
     monte_carlo_splits,
     near_zero_variance,
     run_benchmark,
+    seconds_per_full_tree,
 )
 
 
@@ -192,11 +193,33 @@ def test_benchmark_on_pbc_orsf_ranks_death(pbc):
     than chance in the test half, and the forest's IPA beats the Kaplan-Meier curve."""
     models = {"Cox ridge": lambda seed: Standardized(cox_ridge(seed)),
               "survival forest": lambda seed: survival_forest(50, seed=seed)}
-    result = run_benchmark(pbc, models, n_splits=2, progress=False)
+    run = run_benchmark(pbc, models, n_splits=2, progress=False)
+    result = run.per_split
     assert len(result) == 4 and set(result["split"]) == {0, 1}
     assert (result["time-dependent C"] > 0.75).all()
     assert (result.loc[result["model"] == "survival forest", "IPA"] > 0.1).all()
     assert (result["predictors kept"] == 17).all()
+    _check_predictions_give_the_scores(pbc, run)
+
+
+def _check_predictions_give_the_scores(data, run):
+    """The predictions frame holds every split and model, each test row once, and the
+    split's scores recomputed from its columns equal the recorded ones."""
+    frame = run.predictions_frame(data, "pbc_orsf")
+    times = run.evaluation_times()
+    assert set(times) == {"0", "1"}
+    n_test = len(monte_carlo_splits(data.n_rows, 1)[0])
+    assert len(frame) == 2 * 2 * n_test
+    for (split, model), part in frame.groupby(["split", "model"]):
+        grid = np.array(times[str(split)])
+        survival = part[[f"survival_{k + 1}" for k in range(len(grid))]].to_numpy(float)
+        assert np.array_equal(part["true_time"], data.time[part["case_id"]])
+        per_split = run.per_split
+        record = per_split[(per_split["split"] == split) & (per_split["model"] == model)].iloc[0]
+        c = time_dependent_c(part["true_time"], part["true_event"], 1 - survival, grid)
+        ipa = index_of_prediction_accuracy(part["true_time"], part["true_event"], survival,
+                                           grid)
+        assert (c, ipa) == (record["time-dependent C"], record["IPA"])
 
 
 def test_network_modes(pbc):
@@ -244,3 +267,24 @@ def test_tuned_network_with_inner_folds_trains_each_setting_once_per_fold(pbc, m
     assert len(searched) == 2 * 3 and all(validated for _, validated, _ in searched)
     assert sorted({n for n, _, _ in searched}) == [100]  # each fit leaves one fold of 50 out
     assert final == (150, False, model.choice["epochs"]) and model.choice["epochs"] >= 1
+
+
+def test_the_benchmark_sized_tree_is_grown_on_the_whole_training_half(pbc, monkeypatch):
+    """seconds_per_full_tree grows its trees as the benchmark's forest does (no cap on the
+    bootstrap sample) with the given leaf size, on the training half only."""
+    grown = {}
+
+    class Forest:
+        def __init__(self, trees, min_leaf, seed, max_samples=None):
+            grown.update(trees=trees, min_leaf=min_leaf, max_samples=max_samples)
+
+        def fit(self, x, time, event):
+            grown["rows"] = len(x)
+            return self
+
+    monkeypatch.setattr("medlib.survival.benchmark.survival_forest", Forest)
+    test_rows = monte_carlo_splits(pbc.n_rows, 1)[0]
+    seconds = seconds_per_full_tree(pbc, test_rows, min_leaf=10, trees=3)
+    assert grown == {"trees": 3, "min_leaf": 10, "max_samples": None,
+                     "rows": pbc.n_rows - len(test_rows)}
+    assert seconds >= 0

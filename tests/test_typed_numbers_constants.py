@@ -333,7 +333,7 @@ def test_benchmark_protocol_constants_are_the_ones_the_prose_states():
     from medlib.survival import benchmark_learners
 
     code = code_of("progression_benchmarks")
-    assert "benchmark_models(forest_trees, network_max_epochs, None, 3)" in code
+    assert "benchmark_models(forest_trees, network_max_epochs, None, 3, forest_min_leaf)" in code
     assert "inner_folds=inner_folds" in inspect.getsource(benchmark_learners)
 
 

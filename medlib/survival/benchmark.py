@@ -26,6 +26,7 @@ from medlib.metrics.benchmark_scores import (
     index_of_prediction_accuracy,
     time_dependent_c,
 )
+from medlib.survival.baseline_models import survival_forest
 
 FREQUENCY_RATIO_CUT = 95 / 5  # recipes::step_nzv defaults
 PERCENT_UNIQUE_CUT = 10.0
@@ -88,37 +89,29 @@ def _split_inputs(data: BenchmarkSet, test_rows: np.ndarray):
     return test, recipe, x_train, x_test, times
 
 
-def split_survival(data: BenchmarkSet, test_rows: np.ndarray,
-                   models: dict[str, ModelFactory], seed: int) -> pd.DataFrame:
-    """Every model's predicted survival for every test row of one split at each of the
-    split's evaluation times, long format (model, row, time, event, evaluation time,
-    survival): what an independent check needs to recompute the split's scores."""
-    test, _, x_train, x_test, times = _split_inputs(data, test_rows)
-    frames = []
-    for name, make in models.items():
-        model = make(seed).fit(x_train, data.time[~test], data.event[~test])
-        survival = model.survival(x_test, times)
-        frames.append(pd.DataFrame({
-            "model": name,
-            "row": np.repeat(np.flatnonzero(test), len(times)),
-            "time": np.repeat(data.time[test], len(times)),
-            "event": np.repeat(data.event[test].astype(int), len(times)),
-            "evaluation time": np.tile(times, test.sum()),
-            "survival": survival.ravel(),
-        }))
-    return pd.concat(frames, ignore_index=True)
+@dataclass
+class SplitPredictions:
+    """One split's test rows, its evaluation times and each model's predicted survival
+    there, ``(n_test, n_times)`` per model: what recomputing the split's scores needs."""
+
+    split: int
+    rows: np.ndarray
+    times: np.ndarray
+    survival: dict[str, np.ndarray]
 
 
-def score_split(data: BenchmarkSet, test_rows: np.ndarray,
-                models: dict[str, ModelFactory], seed: int) -> list[dict]:
-    """Fit every model on the training half of one split and score it on the test half."""
+def score_split(data: BenchmarkSet, test_rows: np.ndarray, models: dict[str, ModelFactory],
+                seed: int, split: int = 0) -> tuple[list[dict], SplitPredictions]:
+    """Fit every model on the training half of one split and score it on the test half:
+    one record per model, and the predictions the scores were computed from."""
     test, recipe, x_train, x_test, times = _split_inputs(data, test_rows)
-    rows = []
+    rows, survival_of = [], {}
     for name, make in models.items():
         start = clock.perf_counter()
         model = make(seed).fit(x_train, data.time[~test], data.event[~test])
         survival = model.survival(x_test, times)
         seconds = clock.perf_counter() - start
+        survival_of[name] = survival
         rows.append({
             "model": name,
             "time-dependent C": time_dependent_c(data.time[test], data.event[test],
@@ -130,15 +123,59 @@ def score_split(data: BenchmarkSet, test_rows: np.ndarray,
             "predictors kept": len(recipe.kept),
             **getattr(model, "choice", {}),
         })
-    return rows
+    return rows, SplitPredictions(split, np.flatnonzero(test), times, survival_of)
+
+
+@dataclass
+class BenchmarkRun:
+    """A benchmark run on one task: ``per_split`` has one row per split and model;
+    ``predictions`` every split's :class:`SplitPredictions`."""
+
+    per_split: pd.DataFrame
+    predictions: list[SplitPredictions]
+
+    def evaluation_times(self) -> dict[str, list[float]]:
+        """Each split's evaluation times, by split number (as text, for a JSON record)."""
+        return {str(p.split): [float(t) for t in p.times] for p in self.predictions}
+
+    def predictions_frame(self, data: BenchmarkSet, task: str) -> pd.DataFrame:
+        """Every split's predictions, one row per split, model and test row: ``case_id``
+        (the row of the task's data), ``true_time``, ``true_event`` and the predicted
+        survival at the split's k-th evaluation time in ``survival_k`` (k from 1; the
+        times are :meth:`evaluation_times`). Splits with fewer times leave the last
+        columns empty."""
+        frames = []
+        for p in self.predictions:
+            for model, survival in p.survival.items():
+                frame = pd.DataFrame({
+                    "task": task, "split": p.split, "model": model, "case_id": p.rows,
+                    "true_time": data.time[p.rows], "true_event": data.event[p.rows].astype(int)})
+                columns = {f"survival_{k + 1}": survival[:, k] for k in range(survival.shape[1])}
+                frames.append(pd.concat([frame, pd.DataFrame(columns)], axis=1))
+        return pd.concat(frames, ignore_index=True)
 
 
 def run_benchmark(data: BenchmarkSet, models: dict[str, ModelFactory], n_splits: int,
-                  seed: int = 0, progress: bool = True) -> pd.DataFrame:
-    """Every model on ``n_splits`` Monte-Carlo splits: one row per split and model."""
-    rows = []
+                  seed: int = 0, progress: bool = True) -> BenchmarkRun:
+    """Every model on ``n_splits`` Monte-Carlo splits (split ``k`` seeds every model with
+    ``seed + k``), with every split's predictions."""
+    rows, predictions = [], []
     splits = monte_carlo_splits(data.n_rows, n_splits, seed)
     for k, test_rows in enumerate(tqdm(splits, desc=data.name, disable=not progress)):
-        for row in score_split(data, test_rows, models, seed + k):
-            rows.append({"split": k, **row})
-    return pd.DataFrame(rows)
+        records, predicted = score_split(data, test_rows, models, seed + k, split=k)
+        rows += [{"split": k, **record} for record in records]
+        predictions.append(predicted)
+    return BenchmarkRun(pd.DataFrame(rows), predictions)
+
+
+def seconds_per_full_tree(data: BenchmarkSet, test_rows: np.ndarray, min_leaf: int,
+                          seed: int = 0, trees: int = 2) -> float:
+    """Seconds (on one core) to grow one survival tree of the benchmark's forest, which
+    draws every training person for every tree, measured by growing ``trees`` of them on
+    the training half of one split. What sizing the forest as the benchmark did would
+    cost, so that a chapter can say why it did not, with a measured number."""
+    test, _, x_train, _, _ = _split_inputs(data, test_rows)
+    start = clock.perf_counter()
+    survival_forest(trees, min_leaf=min_leaf, seed=seed).fit(
+        x_train, data.time[~test], data.event[~test])
+    return (clock.perf_counter() - start) / trees

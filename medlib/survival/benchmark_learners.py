@@ -21,12 +21,13 @@ COX, FOREST, NETWORK = "Cox, ridge", "random survival forest", "neural, discrete
 
 
 def benchmark_models(forest_trees: int, network_max_epochs: int, tree_samples: int | None,
-                     inner_folds: int) -> dict[str, ModelFactory]:
+                     inner_folds: int, forest_min_leaf: int = 15) -> dict[str, ModelFactory]:
     """Cox, forest (``forest_trees`` trees of ``tree_samples`` people each, all when
-    None) and network (at most ``network_max_epochs`` epochs, its search scored on
-    ``inner_folds`` inner folds), by name."""
+    None, leaves of at least ``forest_min_leaf`` people) and network (at most
+    ``network_max_epochs`` epochs, its search scored on ``inner_folds`` inner folds), by
+    name."""
     return {COX: lambda s: Standardized(cox_ridge(s)),
-            FOREST: lambda s: survival_forest(forest_trees, seed=s, max_samples=tree_samples,
-                                              n_jobs=2),
+            FOREST: lambda s: survival_forest(forest_trees, min_leaf=forest_min_leaf, seed=s,
+                                              max_samples=tree_samples, n_jobs=2),
             NETWORK: lambda s: Standardized(TunedNetwork(max_epochs=network_max_epochs,
                                                          inner_folds=inner_folds, seed=s))}

@@ -13,6 +13,8 @@ from dataclasses import replace
 import pandas as pd
 
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
+from medlib.data.published import AORSF_RSF_NODE_SIZE, AORSF_RSF_TREES
+from medlib.survival.benchmark import BenchmarkRun
 from medlib.survival.benchmark_tables import gap_to_published
 from medlib.survival.verdict_edge import on_the_edge
 
@@ -182,15 +184,28 @@ def data_facts(tasks: dict, same_chol: float, same_sbp: float,
     return facts
 
 
-def run_facts(nafld_tree_samples: int, pbc_splits: int, nafld_splits: int,
-              grid: dict) -> dict[str, str]:
-    """The run's settings as the page quotes them, the network's search grid included
-    (``grid_hidden``: "32 or 64", ...)."""
+def run_facts(nafld_tree_samples: int, pbc_splits: int, nafld_splits: int, grid: dict,
+              forest_trees: int, nafld_forest_trees: int, forest_min_leaf: int
+              ) -> dict[str, str]:
+    """The run's settings as the page quotes them, the forests' sizes and the network's
+    search grid included (``grid_hidden``: "32 or 64", ...)."""
     facts = {"nafld_tree_samples": f"{nafld_tree_samples:,}", "pbc_splits": str(pbc_splits),
-             "nafld_splits": str(nafld_splits)}
+             "nafld_splits": str(nafld_splits), "forest_trees": str(forest_trees),
+             "nafld_forest_trees": str(nafld_forest_trees),
+             "forest_min_leaf": str(forest_min_leaf)}
     for name, values in grid.items():
         facts[f"grid_{name}"] = " or ".join(f"{value:g}" for value in values)
     return facts
+
+
+def prediction_count_facts(run: BenchmarkRun, task: str) -> dict[str, str]:
+    """How many predicted survival probabilities ``run`` holds (every split, model, test
+    person and evaluation time), as ``TASK_prediction_values``: what publishing them
+    would take."""
+    values = sum(survival.size for split in run.predictions
+                 for survival in split.survival.values())
+    text = f"{values / 1e6:.1f} million" if values >= 1_000_000 else f"{values:,}"
+    return {f"{task}_prediction_values": text}
 
 
 def task_facts(task: str, summary: pd.DataFrame, published: pd.DataFrame,
@@ -198,3 +213,16 @@ def task_facts(task: str, summary: pd.DataFrame, published: pd.DataFrame,
     """:func:`task_texts` with each key prefixed by the task (``pbc_orsf_network_c``)."""
     return {f"{task}_{key}": text for key, text in task_texts(summary, published, model).items()}
 
+
+
+def forest_size_facts(seconds_per_tree: float, n_splits: int, cores: int = 2) -> dict[str, str]:
+    """Why the NAFLD forest is smaller than the benchmark's: what growing the benchmark's
+    forest (``AORSF_RSF_TREES`` trees, each on every training person) would cost here,
+    from ``seconds_per_tree`` measured on one core and the ``cores`` sharing the trees
+    at best evenly, per split and for ``n_splits`` splits."""
+    minutes = seconds_per_tree * AORSF_RSF_TREES / cores / 60
+    return {"benchmark_forest_trees": str(AORSF_RSF_TREES),
+            "benchmark_node_size": str(AORSF_RSF_NODE_SIZE),
+            "full_tree_seconds": f"{seconds_per_tree:.1f}",
+            "full_forest_minutes": f"{minutes:.0f}",
+            "full_forest_hours": f"{minutes * n_splits / 60:.1f}"}
