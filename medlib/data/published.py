@@ -147,13 +147,6 @@ AORSF_BENCH: dict[str, list[tuple[str, float | None, float | None, float, float]
 }
 
 
-#: The benchmark's "rsf-standard" forest: ``randomForestSRC::rfsrc`` with 500 trees, each
-#: grown on a bootstrap sample (with replacement) of every training row, terminal nodes of
-#: at least 10 rows and round(sqrt(p)) candidate predictors per split (``randomForestSRC_fit``
-#: in ``R/model_fit.R`` of github.com/bcjaeger/aorsf-bench).
-AORSF_RSF_TREES, AORSF_RSF_NODE_SIZE = 500, 10
-
-
 def published_aorsf_bench(task: str) -> pd.DataFrame:
     """The aorsf benchmark's rows for ``task`` ("pbc_orsf" or "nafld"): columns learner,
     IPA, IPA SD, time-dependent C, C SD (mean and SD over its 25 splits)."""

@@ -19,6 +19,12 @@ from medlib.survival.benchmark import ModelFactory
 
 COX, FOREST, NETWORK = "Cox, ridge", "random survival forest", "neural, discrete-time (tuned)"
 
+#: The benchmark's "rsf-standard" forest (Jaeger et al. 2024): ``randomForestSRC::rfsrc``
+#: with 500 trees, each grown on a bootstrap sample (with replacement) of every training
+#: row, terminal nodes of at least 10 rows and round(sqrt(p)) candidate predictors per
+#: split (``randomForestSRC_fit`` in ``R/model_fit.R`` of github.com/bcjaeger/aorsf-bench).
+AORSF_RSF_TREES, AORSF_RSF_NODE_SIZE = 500, 10
+
 
 def benchmark_models(forest_trees: int, network_max_epochs: int, tree_samples: int | None,
                      inner_folds: int, forest_min_leaf: int = 15) -> dict[str, ModelFactory]:

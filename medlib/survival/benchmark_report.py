@@ -13,8 +13,8 @@ from dataclasses import replace
 import pandas as pd
 
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim, compare_difference
-from medlib.data.published import AORSF_RSF_NODE_SIZE, AORSF_RSF_TREES
 from medlib.survival.benchmark import BenchmarkRun
+from medlib.survival.benchmark_learners import AORSF_RSF_NODE_SIZE, AORSF_RSF_TREES
 from medlib.survival.benchmark_tables import gap_to_published
 from medlib.survival.verdict_edge import on_the_edge
 
