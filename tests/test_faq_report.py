@@ -30,10 +30,10 @@ def test_page_facts_cover_every_number_and_every_other_text_the_page_glues():
 
 def test_large_models_facts_read_the_ladder_weights():
     large = {"large_models": {"extras": {"size_curve": [
-        {"model": "CNN w4", "weights": 1_000}, {"model": "CNN w16", "weights": 16_400}]}}}
+        {"model": "CNN w1", "weights": 1_000}, {"model": "CNN w16", "weights": 16_400}]}}}
     assert report.large_models_facts(large) == {"cnn_largest_weights": "16,400",
                                                 "cnn_weight_ratio": "16"}
-    with pytest.raises(KeyError, match="no model 'CNN w4'"):
+    with pytest.raises(KeyError, match="no model 'CNN w1'"):
         report.large_models_facts({"large_models": {"extras": {"size_curve": [
             {"model": "CNN w16", "weights": 16_400}]}}})
 

@@ -7,9 +7,9 @@ chosen ensemble against the improved CNN alone, each from the paired difference 
 over seeds on the same test images (:func:`medlib.train.beyond_report.paired_claim`); the
 ensemble against the chapter's declared target and against published results, from its
 95% CI (:func:`medlib.train.beyond_report.target_claim`,
-:func:`~medlib.train.beyond_report.published_claims`). The pretraining itself is one run:
-every seed fine-tunes and probes the same encoder, so no interval here covers how another
-pretraining run would do, and the sentences say so.
+:func:`~medlib.train.beyond_report.published_claims`). Each seed pretrains its own encoder
+and fine-tunes and probes that one (:mod:`medlib.pretraining.seed_pairs`), so the intervals
+over seeds cover the pretraining's own variation as well as the fine-tuning's.
 
 The chapter's notebook makes the claims with :func:`label_claims` and :func:`ensemble_claims`
 and glues what :func:`setup_facts`, :func:`label_facts` and :func:`ensemble_facts` return

@@ -16,9 +16,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from medlib.claims.verdicts import Claim
 from medlib.scale.ladders import CNN, VIT, cnn_ladder
 from medlib.scale.law_bootstrap import LawInterval, NextSizeCheck
 from medlib.scale.plateau import Plateau
+from medlib.train.beyond_report import difference_text
+from medlib.train.paired_claims import PairedClaims
+from medlib.train.seed_runs import SeedRuns
 
 #: Width factor of the improved CNN of chapter ``cnn_beyond`` (its stages have 16, 32 and 64
 #: channels), the network the chapter compares its ladder with.
@@ -38,10 +42,20 @@ def two_digits(x: float) -> str:
     return f"{float(f'{x:.2g}'):,.0f}"
 
 
-def stop_text(stops_near: float) -> str:
-    """Where a fitted law stops, to two digits, or "no size" when it does not stop (NaN:
-    a floor of about zero)."""
-    return two_digits(stops_near) if np.isfinite(stops_near) else "no size"
+#: A law whose crossover lies beyond this many times the ladder's largest size does not
+#: stop in any sense a reader can use (the rule of :func:`medlib.scale.curves.law_rows`).
+NEVER_FACTOR = 1e6
+
+
+def stop_text(stops_near: float, smallest: float) -> str:
+    """Where a fitted law stops, completing "the law stops …": near a size to two digits,
+    before the ladder's ``smallest`` size, or at no size when its floor is about zero
+    (NaN, as :func:`medlib.scale.curves.law_rows` gives it)."""
+    if not np.isfinite(stops_near):
+        return "at no size: its floor is about zero"
+    if stops_near < smallest:
+        return "before its smallest size: the law is flat across the ladder"
+    return f"near {two_digits(stops_near)} weights"
 
 
 def family_rows(curve: pd.DataFrame, family: str) -> pd.DataFrame:
@@ -59,36 +73,68 @@ def family_facts(curve: pd.DataFrame, law: pd.Series, key: str, family: str) -> 
             f"{key}_last_auroc": f"{last['test AUROC']:.3f}",
             f"{key}_last_weights": f"{last['weights']:,}",
             f"{key}_last_ci": f"{last['ci_low']:.3f}–{last['ci_high']:.3f}",
+            f"{key}_last_seed_range": f"{last['seed_min']:.3f}–{last['seed_max']:.3f}",
             f"{key}_b": f"{law['exponent b']:.2f}",
             f"{key}_floor": f"{law['floor c']:.3f}",
-            f"{key}_stop": stop_text(law["law stops near"]),
+            f"{key}_stop": stop_text(law["law stops near"], first["weights"]),
+            f"{key}_r2": f"{law['R² (log error)']:.2f}",
             f"{key}_law_last": f"{law['law at largest']:.3f}",
             f"{key}_measured_last": f"{law['measured at largest']:.3f}"}
 
 
-def knee_facts(cnn_part: pd.DataFrame, stops_near: float) -> dict[str, str]:
-    """The CNN's knee: its first size at or past where the law stops (the largest size when
-    none is, or when the law does not stop), and what the rest of the ladder adds to it."""
+def knee_text(cnn_part: pd.DataFrame, stops_near: float) -> str:
+    """What the CNN ladder adds past its knee, the first size at or past where its law
+    stops, as a sentence; or that no size of the ladder is past it."""
     past_stop = cnn_part[cnn_part["weights"] >= np.nan_to_num(stops_near, nan=np.inf)]
-    knee = past_stop.iloc[0] if len(past_stop) else cnn_part.iloc[-1]
-    return {"cnn_knee_auroc": f"{knee['test AUROC']:.3f}",
-            "cnn_knee_weights": f"{knee['weights']:,}",
-            "cnn_knee_factor": f"{cnn_part['weights'].iloc[-1] / knee['weights']:.0f}",
-            "cnn_knee_gain": f"{cnn_part['test AUROC'].iloc[-1] - knee['test AUROC']:+.3f}"}
+    if len(past_stop) < 2:
+        return "No size of the ladder lies past a knee where the law levels off."
+    knee, last = past_stop.iloc[0], cnn_part.iloc[-1]
+    return (f"Past its knee at {knee['weights']:,} weights (test AUROC "
+            f"{knee['test AUROC']:.3f}), {last['weights'] / knee['weights']:.0f} times more "
+            f"weights added {last['test AUROC'] - knee['test AUROC']:+.3f}.")
 
 
-def pairs_text(cnn_part: pd.DataFrame, vit_part: pd.DataFrame) -> str:
-    """Every CNN beside the transformer nearest to it in weights (on a log scale), when the
-    two are within :data:`PAIR_FACTOR` of each other: "0.951 against 0.902 near 1,234
-    weights; …", or a sentence saying that no such pair exists."""
+def size_pairs(cnn_part: pd.DataFrame, vit_part: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
+    """Every CNN with the transformer nearest to it in weights (on a log scale), kept when
+    the two are within :data:`PAIR_FACTOR` of each other."""
     pairs = []
     for _, cnn_row in cnn_part.iterrows():
         nearest = vit_part.iloc[(np.log(vit_part["weights"])
                                  - np.log(cnn_row["weights"])).abs().argmin()]
         if 1 / PAIR_FACTOR <= nearest["weights"] / cnn_row["weights"] <= PAIR_FACTOR:
-            pairs.append(f"{cnn_row['test AUROC']:.3f} against {nearest['test AUROC']:.3f} "
-                         f"near {cnn_row['weights']:,.0f} weights")
+            pairs.append((cnn_row, nearest))
+    return pairs
+
+
+def pairs_text(cnn_part: pd.DataFrame, vit_part: pd.DataFrame) -> str:
+    """The pairs of :func:`size_pairs` as "0.951 against 0.902 near 1,234 weights; …", or a
+    sentence saying that no such pair exists."""
+    pairs = [f"{cnn_row['test AUROC']:.3f} against {vit_row['test AUROC']:.3f} "
+             f"near {cnn_row['weights']:,.0f} weights"
+             for cnn_row, vit_row in size_pairs(cnn_part, vit_part)]
     return "; ".join(pairs) or "no pair of sizes within a factor of two"
+
+
+def pairs_verdict(cnn_part: pd.DataFrame, vit_part: pd.DataFrame) -> str:
+    """Which family leads at about the same size, read from the seeds rather than the means:
+    a lead is "in every seed" when the leader's worst seed beats the other's best
+    (``seed_min`` and ``seed_max`` of the size curve), so that the verdict is one another
+    set of seeds is unlikely to flip."""
+    pairs = size_pairs(cnn_part, vit_part)
+    if not pairs:
+        return "no two sizes of the two families are close enough in weights to compare"
+    cnn_ahead = [c["test AUROC"] > v["test AUROC"] for c, v in pairs]
+    clear = [ahead and c["seed_min"] > v["seed_max"]
+             for ahead, (c, v) in zip(cnn_ahead, pairs, strict=True)]
+    n = len(pairs)
+    if all(clear):
+        return (f"the CNN is ahead at all {n} pairs, and each of its seeds beats every seed "
+                f"of the transformer beside it")
+    if all(cnn_ahead):
+        return (f"the CNN is ahead on average at all {n} pairs, but at {n - sum(clear)} of "
+                f"them some transformer seed reaches one of the CNN's seeds")
+    return (f"the CNN is ahead on average at {sum(cnn_ahead)} of {n} pairs and the "
+            f"transformer at {n - sum(cnn_ahead)}: neither family leads at every size")
 
 
 def cost_facts(cost_table: pd.DataFrame, curve: pd.DataFrame, n_train: int, size: int,
@@ -143,33 +189,45 @@ def page_facts(curve: pd.DataFrame, laws: pd.DataFrame, cost_table: pd.DataFrame
         "cnn_span": f"{span[CNN]:,.0f}", "vit_span": f"{span[VIT]:,.0f}"}
     for family, key in ((CNN, "cnn"), (VIT, "vit")):
         texts.update(family_facts(curve, laws.loc[family], key, family))
-    texts.update(knee_facts(cnn_part, laws.loc[CNN]["law stops near"]))
+    texts["cnn_knee"] = knee_text(cnn_part, laws.loc[CNN]["law stops near"])
     texts["pairs"] = pairs_text(cnn_part, curve[curve["family"] == VIT])
+    texts["pairs_verdict"] = pairs_verdict(cnn_part, curve[curve["family"] == VIT])
     texts.update(cost_facts(cost_table, curve, n_train, size, large_size))
     return {name: str(value) for name, value in texts.items()}
 
 
-def crossover_range_text(interval: LawInterval) -> str:
-    """Where the law stops, as a range over the seeds' refits: "1,200 to 3,400 weights",
-    open above when some refits found no floor (their law never stops)."""
-    if not np.isfinite(interval.low):
-        return "no size: none of the refits found a floor"
-    if not np.isfinite(interval.high):
-        return (f"{two_digits(interval.low)} weights or beyond (no floor in "
-                f"{1 - interval.share_finite:.0%} of the refits)")
-    return f"{two_digits(interval.low)} to {two_digits(interval.high)} weights"
+def crossover_range_text(interval: LawInterval, smallest: float, largest: float) -> str:
+    """Where the law stops, as a range over the seeds' refits ("1,200 to 3,400 weights"),
+    with an end before the ladder's ``smallest`` size or past :data:`NEVER_FACTOR` times its
+    ``largest`` (or a refit with no floor) worded as such."""
+    never = NEVER_FACTOR * largest
+    if not np.isfinite(interval.low) or interval.low >= never:
+        return "no size: none of the refits levels off"
+    below = interval.low < smallest
+    low = "before the smallest size" if below else two_digits(interval.low)
+    if not np.isfinite(interval.high) or interval.high >= never:
+        unit = "" if below else " weights"
+        return (f"from {low}{unit} to never (no floor, or one a million times past the "
+                f"largest size, in more than 2.5% of the refits): the seeds do not pin it down")
+    if interval.high < smallest:
+        return "before the smallest size in 97.5% of the refits or more"
+    return f"{low} to {two_digits(interval.high)} weights"
 
 
-def law_interval_facts(ranges: Mapping[str, Mapping[str, LawInterval]]) -> dict[str, str]:
+def law_interval_facts(ranges: Mapping[str, Mapping[str, LawInterval]],
+                       curve: pd.DataFrame) -> dict[str, str]:
     """Each family's exponent, floor and crossover as ranges over the refits of
-    :func:`medlib.scale.law_bootstrap.bootstrap_law` (keys ``cnn_b_range``, ...)."""
+    :func:`medlib.scale.law_bootstrap.bootstrap_law` (keys ``cnn_b_range``, ...), the
+    crossover read against the family's sizes in ``curve``."""
     facts = {}
     for family, key in ((CNN, "cnn"), (VIT, "vit")):
+        weights = family_rows(curve, family)["weights"]
         by_name = ranges[family]
         b, floor = by_name["exponent b"], by_name["floor c"]
         facts[f"{key}_b_range"] = f"{b.low:.2f} to {b.high:.2f}"
         facts[f"{key}_floor_range"] = f"{floor.low:.3f} to {floor.high:.3f}"
-        facts[f"{key}_stop_range"] = crossover_range_text(by_name["crossover"])
+        facts[f"{key}_stop_range"] = crossover_range_text(by_name["crossover"], weights.min(),
+                                                          weights.max())
     return facts
 
 
@@ -190,6 +248,29 @@ def next_size_facts(check: NextSizeCheck, label: str) -> dict[str, str]:
             "next_predicted_range": f"{1 - check.high:.3f} to {1 - check.low:.3f}",
             "next_measured_auroc": f"{1 - check.measured:.3f}",
             "next_reading": NEXT_SIZE_READINGS[check.outcome]}
+
+
+def size_claims(paired: PairedClaims, runs: SeedRuns, curve: pd.DataFrame) -> dict[str, Claim]:
+    """The comparisons the chapter declares before its runs: within each family, the largest
+    size against the smallest, from the paired difference of their mean test AUROC over
+    seeds (``paired``: the chapter's :class:`medlib.train.paired_claims.PairedClaims`;
+    ``runs``' binary scores are each test image's probability of disease)."""
+    claims = {}
+    for family in (CNN, VIT):
+        part = family_rows(curve, family)
+        largest, smallest = part["model"].iloc[-1], part["model"].iloc[0]
+        claims[family] = paired(largest, smallest, runs.final_scores(largest),
+                                runs.final_scores(smallest), ("size gain", family))
+    return claims
+
+
+def size_gain_facts(claims: Mapping[str, Claim]) -> dict[str, str]:
+    """Each family's size gain: the verdict's verb and the difference with its 95% CI."""
+    facts = {}
+    for family, key in ((CNN, "cnn"), (VIT, "vit")):
+        facts[f"{key}_gain_verb"] = claims[family].verb
+        facts[f"{key}_gain"] = difference_text(claims[family])
+    return facts
 
 
 def plateau_facts(log: pd.DataFrame, plateau: Plateau) -> dict[str, str]:

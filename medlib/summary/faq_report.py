@@ -21,7 +21,7 @@ from medlib.treatment.report import BenefitClaims, chance_text
 #: The progression chapters the FAQ quotes, with the cohort name its sentences use.
 PROGRESSION_COHORTS: dict[str, str] = {"progression_pbc": "PBC", "progression_nafld": "NAFLD"}
 #: The large-models ladder's largest CNN, and the smaller one the FAQ compares it with.
-LARGEST_CNN, SMALLER_CNN = "CNN w16", "CNN w4"
+LARGEST_CNN, SMALLER_CNN = "CNN w16", "CNN w1"
 #: The data set whose registered file names tell the image size of every chapter's input.
 IMAGE_DATASET = "pneumoniamnist"
 

@@ -27,6 +27,7 @@ from medlib.data.published import MEDMNIST_V2
 from medlib.data.registry import medmnist_info
 from medlib.summary import findings
 from medlib.summary.claims import against_published, progression_sentence, published_phrase
+from medlib.train.beyond_report import difference_text
 from medlib.treatment.report import BenefitClaims, chance_text, control_text
 
 #: Chapters whose finding checks the book's machinery rather than answers a question.
@@ -50,7 +51,9 @@ def page_facts(published: dict[str, dict]) -> tuple[dict[str, str], list[Claim]]
     large = published["large_models"]
     privacy = {row["training"]: row for row in published["robustness"]["extras"]["privacy"]}
     weight_ratio = (findings.model_weights(large, "CNN w16")
-                    / findings.model_weights(large, "CNN w4"))
+                    / findings.model_weights(large, "CNN w1"))
+    size_gain = next(Claim.from_record(record) for record in large["extras"]["claims"]
+                     if record["subject"] == "CNN w16" and record["reference"] == "CNN w1")
     size_ratio = (entry("efficiency", "size kB::improved CNN (float32)")["value"]
                   / entry("efficiency", "size kB::pruned 90% + int8")["value"])
     facts = {
@@ -72,7 +75,8 @@ def page_facts(published: dict[str, dict]) -> tuple[dict[str, str], list[Claim]]
         "tb_strong": control_text(tb.strong), "tb_half": control_text(tb.half),
         "tb_best_prognostic": f"{max(prognostic_c):.2f}",
         "lm_cnn_auroc": text("large_models", "test AUROC::CNN w16"),
-        "lm_cnn_smaller_auroc": text("large_models", "test AUROC::CNN w4"),
+        "lm_cnn_smaller_auroc": text("large_models", "test AUROC::CNN w1"),
+        "lm_size_verb": size_gain.verb, "lm_size_gain": difference_text(size_gain),
         "lm_vit_auroc": text("large_models", "test AUROC::ViT d128 L3"),
         "lm_weight_ratio": f"{weight_ratio:.0f}",
         "pre_ft_1": text("pretraining", "test AUROC::fine-tuned::1% of labels"),
