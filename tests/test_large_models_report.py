@@ -117,6 +117,20 @@ def test_size_claims_compare_each_familys_largest_with_its_smallest_on_paired_se
     assert facts["cnn_gain"].startswith("+") and "95% CI" in facts["cnn_gain"]
 
 
+def test_a_resolved_gain_within_one_standard_error_of_zero_is_on_the_edge():
+    from medlib.claims.verdicts import compare_difference
+
+    edge = compare_difference("ViT large", "ViT small", 0.007, 0.001, 0.014, "bootstrap_95")
+    clear = compare_difference("CNN w4", "CNN w1", 0.023, 0.014, 0.032, "bootstrap_95")
+    tied = compare_difference("CNN w4", "CNN w1", 0.002, -0.001, 0.005, "bootstrap_95")
+    assert report.bootstrap_edge(edge) and not report.bootstrap_edge(clear)
+    assert not report.bootstrap_edge(tied)
+    assert report.gain_text(edge) == (
+        "+0.007, 95% CI +0.001 to +0.014; on the edge: the end of the interval nearest zero "
+        "lies within one standard error of it, so another set of seeds could change this verdict")
+    assert report.gain_text(clear) == "+0.023, 95% CI +0.014 to +0.032"
+
+
 def test_cost_facts_compare_the_largest_cnn_with_the_smallest_and_project_both_families():
     facts = report.cost_facts(cost_table(), curve_table(), n_train=6_000, size=28, large_size=224)
     assert facts == {"cnn_flops_factor": "16", "cnn_ms_factor": "2", "pixels_factor": "64",
@@ -128,23 +142,20 @@ def test_page_facts_are_every_text_the_page_glues_as_strings():
     beyond = {"params": {"epochs": 10}, "metrics": {"test_AUROC": {"value": 0.95612}}}
     facts = report.page_facts(curve_table(), law_table(), cost_table(), {CNN: 12.5, VIT: 40.0},
                               beyond, n_seeds=3, named_seeds=5, n_runs=19, n_train=4_708,
-                              n_rungs=5, cost_steps=3, size=28, large_size=224,
-                              w16_weights=1_000)
+                              n_rungs=5, cost_steps=3, size=28, large_size=224)
     assert all(isinstance(v, str) for v in facts.values())
     assert {k: facts[k] for k in ("n_seeds", "named_seeds", "n_train", "beyond_epochs",
-                                  "beyond_auroc", "w16_factor", "n_runs", "n_sizes",
+                                  "beyond_auroc", "n_runs", "n_sizes",
                                   "cost_steps", "cnn_span", "vit_span", "vit_stop")} == {
         "n_seeds": "3", "named_seeds": "5", "n_train": "4,708", "beyond_epochs": "10",
-        "beyond_auroc": "0.956", "w16_factor": "5", "n_runs": "19", "n_sizes": "5",
+        "beyond_auroc": "0.956", "n_runs": "19", "n_sizes": "5",
         "cost_steps": "3", "cnn_span": "12", "vit_span": "40",
         "vit_stop": "at no size: its floor is about zero"}
     assert {"cnn_knee", "pairs", "pairs_verdict", "vitb_factor", "vit_last_ci"} <= set(facts)
     assert all(key.isidentifier() for key in facts)
 
 
-def test_the_beyond_network_is_the_width_16_rung():
-    assert report.BEYOND_WIDTH == 16
-    assert report.beyond_weights() > 0
+def test_cost_facts_need_the_large_size_the_table_was_priced_at():
     with pytest.raises(KeyError):
         report.cost_facts(cost_table(large_size=128), curve_table(), 10, 28, 224)
 
@@ -181,7 +192,9 @@ def test_the_next_size_is_read_against_the_law(outcome, start):
     from medlib.scale.law_bootstrap import NextSizeCheck
 
     check = NextSizeCheck(306_913.0, 0.03, 0.025, 0.036, 0.028, outcome)
-    facts = report.next_size_facts(check, "CNN w32")
+    facts = report.next_size_facts(check, "CNN w32",
+                                   pd.Series({"kept epoch": 3, "epochs run": 6}))
+    assert facts["next_epochs"] == "its validation loss was lowest after epoch 3 of the 6 it ran"
     assert facts["next_predicted_auroc"] == "0.970"
     assert facts["next_predicted_range"] == "0.964 to 0.975"
     assert facts["next_measured_auroc"] == "0.972" and facts["next_weights"] == "306,913"

@@ -15,18 +15,17 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from medlib.claims.verdicts import Claim
-from medlib.scale.ladders import CNN, VIT, cnn_ladder
+from medlib.claims.verdicts import TIED, Claim
+from medlib.scale.ladders import CNN, VIT
 from medlib.scale.law_bootstrap import LawInterval, NextSizeCheck
 from medlib.scale.plateau import Plateau
+from medlib.survival.verdict_edge import nearest_end
 from medlib.train.beyond_report import difference_text
 from medlib.train.paired_claims import PairedClaims
 from medlib.train.seed_runs import SeedRuns
 
-#: Width factor of the improved CNN of chapter ``cnn_beyond`` (its stages have 16, 32 and 64
-#: channels), the network the chapter compares its ladder with.
-BEYOND_WIDTH = 16
 #: Weights of a ViT-B/16 (Dosovitskiy et al., 2021), the foundation-model scale the chapter
 #: sets its largest transformer against.
 VIT_B16_WEIGHTS = 86e6
@@ -160,31 +159,20 @@ def cost_facts(cost_table: pd.DataFrame, curve: pd.DataFrame, n_train: int, size
     }
 
 
-def beyond_weights() -> int:
-    """Weights of :doc:`cnn_beyond`'s network (the CNN ladder's rung at
-    :data:`BEYOND_WIDTH`, one input channel, one output)."""
-    return cnn_ladder([BEYOND_WIDTH])[0].weights
-
-
 def page_facts(curve: pd.DataFrame, laws: pd.DataFrame, cost_table: pd.DataFrame,
                span: Mapping[str, float], beyond: dict, *, n_seeds: int, named_seeds: int,
                n_runs: int, n_train: int, n_rungs: int, cost_steps: int, size: int,
-               large_size: int, w16_weights: int | None = None) -> dict[str, str]:
+               large_size: int) -> dict[str, str]:
     """Every text the chapter's Markdown glues, by glue key.
 
     ``curve``, ``laws`` and ``cost_table`` are the chapter's size curve, fitted laws (one
     row per family) and cost table; ``span`` each family's largest over smallest weights;
-    ``beyond`` the published results of ``cnn_beyond``; ``w16_weights`` the weights of that
-    chapter's network (built by :func:`beyond_weights` when not given)."""
-    if w16_weights is None:
-        w16_weights = beyond_weights()
+    ``beyond`` the published results of ``cnn_beyond``."""
     cnn_part = family_rows(curve, CNN)
-    cnn_part_weights_max = curve[curve["family"] == CNN]["weights"].max()
     texts: dict[str, object] = {
         "n_seeds": n_seeds, "named_seeds": named_seeds, "n_train": f"{n_train:,}",
         "beyond_epochs": beyond["params"]["epochs"],
         "beyond_auroc": f"{beyond['metrics']['test_AUROC']['value']:.3f}",
-        "w16_factor": f"{cnn_part_weights_max / w16_weights:.0f}",
         "n_runs": n_runs, "n_sizes": n_rungs, "cost_steps": cost_steps,
         "cnn_span": f"{span[CNN]:,.0f}", "vit_span": f"{span[VIT]:,.0f}"}
     for family, key in ((CNN, "cnn"), (VIT, "vit")):
@@ -240,10 +228,13 @@ NEXT_SIZE_READINGS = {
 }
 
 
-def next_size_facts(check: NextSizeCheck, label: str) -> dict[str, str]:
+def next_size_facts(check: NextSizeCheck, label: str, run: pd.Series) -> dict[str, str]:
     """The law's prediction at the size beyond the ladder, in AUROC, against the one run
-    trained there, and where the run fell (:data:`NEXT_SIZE_READINGS`)."""
+    trained there (``run``: its row of :func:`medlib.scale.plateau.plateau_log`, how long it
+    trained), and where the run fell (:data:`NEXT_SIZE_READINGS`)."""
     return {"next_label": label, "next_weights": f"{check.size:,.0f}",
+            "next_epochs": f"its validation loss was lowest after epoch {run['kept epoch']} "
+                           f"of the {run['epochs run']} it ran",
             "next_predicted_auroc": f"{1 - check.predicted:.3f}",
             "next_predicted_range": f"{1 - check.high:.3f} to {1 - check.low:.3f}",
             "next_measured_auroc": f"{1 - check.measured:.3f}",
@@ -264,12 +255,33 @@ def size_claims(paired: PairedClaims, runs: SeedRuns, curve: pd.DataFrame) -> di
     return claims
 
 
+def bootstrap_edge(claim: Claim) -> bool:
+    """True when a resolved verdict's interval (a 95% bootstrap interval) ends within one
+    standard error of zero, the standard error taken as the interval's half-width over
+    1.96: another set of seeds moves the interval by about that much and could flip the
+    verdict (the rule :mod:`medlib.survival.verdict_edge` applies to split intervals)."""
+    if claim.outcome == TIED:
+        return False
+    n = claim.numbers
+    standard_error = (n["high"] - n["low"]) / (2 * stats.norm.ppf(0.975))
+    return abs(nearest_end(claim)) < standard_error
+
+
+def gain_text(claim: Claim) -> str:
+    """A size gain with its 95% CI, and a note when its verdict is on the edge."""
+    text = difference_text(claim)
+    if bootstrap_edge(claim):
+        text += ("; on the edge: the end of the interval nearest zero lies within one "
+                 "standard error of it, so another set of seeds could change this verdict")
+    return text
+
+
 def size_gain_facts(claims: Mapping[str, Claim]) -> dict[str, str]:
-    """Each family's size gain: the verdict's verb and the difference with its 95% CI."""
+    """Each family's size gain: the verdict's verb and :func:`gain_text`."""
     facts = {}
     for family, key in ((CNN, "cnn"), (VIT, "vit")):
         facts[f"{key}_gain_verb"] = claims[family].verb
-        facts[f"{key}_gain"] = difference_text(claims[family])
+        facts[f"{key}_gain"] = gain_text(claims[family])
     return facts
 
 
