@@ -21,7 +21,7 @@ FAQ_NUMBERS: dict[str, tuple[str, str]] = {
     "improved_accuracy": ("cnn_beyond", "test_accuracy"),
     "cnn_largest_auroc": ("large_models", "test AUROC::CNN w16"),
     "cnn_smaller_auroc": ("large_models", "test AUROC::CNN w1"),
-    "vit_auroc": ("large_models", "test AUROC::ViT d128 L3"),
+    "vit_auroc": ("large_models", "test AUROC::ViT d64 L2"),
     "finetuned_1pct": ("pretraining", "test AUROC::fine-tuned::1% of labels"),
     "scratch_1pct": ("pretraining", "test AUROC::from scratch::1% of labels"),
     "ensemble_auroc": ("pretraining", "best test AUROC"),

@@ -103,7 +103,7 @@ FINDINGS: tuple[Finding, ...] = (
             (Comparator("smallest CNN of the ladder (width 1), same recipe", "large_models",
                         "test AUROC::CNN w1"),
              Comparator("largest vision transformer, same recipe", "large_models",
-                        "test AUROC::ViT d128 L3"))),
+                        "test AUROC::ViT d64 L2"))),
     Finding("pretraining", "Does pretraining without labels help when labels are few?",
             "fine-tuned after contrastive pretraining, 1% of the labels, test AUROC",
             "test AUROC::fine-tuned::1% of labels",

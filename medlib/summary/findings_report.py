@@ -77,7 +77,7 @@ def page_facts(published: dict[str, dict]) -> tuple[dict[str, str], list[Claim]]
         "lm_cnn_auroc": text("large_models", "test AUROC::CNN w16"),
         "lm_cnn_smaller_auroc": text("large_models", "test AUROC::CNN w1"),
         "lm_size_verb": size_gain.verb, "lm_size_gain": difference_text(size_gain),
-        "lm_vit_auroc": text("large_models", "test AUROC::ViT d128 L3"),
+        "lm_vit_auroc": text("large_models", "test AUROC::ViT d64 L2"),
         "lm_weight_ratio": f"{weight_ratio:.0f}",
         "pre_ft_1": text("pretraining", "test AUROC::fine-tuned::1% of labels"),
         "pre_scratch_1": text("pretraining", "test AUROC::from scratch::1% of labels"),
