@@ -192,9 +192,17 @@ def test_the_next_size_is_read_against_the_law(outcome, start):
     from medlib.scale.law_bootstrap import NextSizeCheck
 
     check = NextSizeCheck(306_913.0, 0.03, 0.025, 0.036, 0.028, outcome)
+    from medlib.scale.plateau import Plateau
+
     facts = report.next_size_facts(check, "CNN w32",
-                                   pd.Series({"kept epoch": 3, "epochs run": 6}))
-    assert facts["next_epochs"] == "its validation loss was lowest after epoch 3 of the 6 it ran"
+                                   pd.Series({"kept epoch": 4, "epochs run": 7}), Plateau(15, 3))
+    assert facts["next_epochs"] == "its validation loss was lowest after epoch 4 of the 7 it ran"
+    assert facts["next_reading"] == report.NEXT_SIZE_READINGS[outcome]
+    early = report.next_size_facts(check, "CNN w32",
+                                   pd.Series({"kept epoch": 1, "epochs run": 4}), Plateau(15, 3))
+    assert early["next_reading"].endswith(
+        "; but the run kept one of its first 3 epochs, so it tests the stopping rule at this "
+        "size as much as the law")
     assert facts["next_predicted_auroc"] == "0.970"
     assert facts["next_predicted_range"] == "0.964 to 0.975"
     assert facts["next_measured_auroc"] == "0.972" and facts["next_weights"] == "306,913"
@@ -209,5 +217,8 @@ def test_plateau_facts_count_the_runs_stopped_by_the_cap():
     assert (facts["runs_at_cap"], facts["kept_epoch_median"]) == ("1 of 4", "8")
     assert facts["kept_epoch_range"] == "4 to 12"
     assert facts["cap_reading"].startswith("one in ten or more")
+    assert facts["runs_early"] == "0 of 4"
+    assert report.plateau_facts(log.assign(**{"kept epoch": [1, 3, 4, 12]}),
+                                Plateau(12, 3))["runs_early"] == "2 of 4"
     calm = report.plateau_facts(log.assign(**{"at cap": False}), Plateau())
     assert calm["cap_reading"].startswith("fewer than one in ten")

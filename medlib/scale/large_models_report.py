@@ -228,17 +228,24 @@ NEXT_SIZE_READINGS = {
 }
 
 
-def next_size_facts(check: NextSizeCheck, label: str, run: pd.Series) -> dict[str, str]:
+def next_size_facts(check: NextSizeCheck, label: str, run: pd.Series,
+                    plateau: Plateau) -> dict[str, str]:
     """The law's prediction at the size beyond the ladder, in AUROC, against the one run
     trained there (``run``: its row of :func:`medlib.scale.plateau.plateau_log`, how long it
-    trained), and where the run fell (:data:`NEXT_SIZE_READINGS`)."""
+    trained), and where the run fell (:data:`NEXT_SIZE_READINGS`). A run that kept one of
+    its first epochs (:func:`kept_early`) tests the stopping rule as much as the law, and
+    the reading says so."""
+    reading = NEXT_SIZE_READINGS[check.outcome]
+    if kept_early(run["kept epoch"], plateau):
+        reading += (f"; but the run kept one of its first {plateau.patience} epochs, so it "
+                    "tests the stopping rule at this size as much as the law")
     return {"next_label": label, "next_weights": f"{check.size:,.0f}",
             "next_epochs": f"its validation loss was lowest after epoch {run['kept epoch']} "
                            f"of the {run['epochs run']} it ran",
             "next_predicted_auroc": f"{1 - check.predicted:.3f}",
             "next_predicted_range": f"{1 - check.high:.3f} to {1 - check.low:.3f}",
             "next_measured_auroc": f"{1 - check.measured:.3f}",
-            "next_reading": NEXT_SIZE_READINGS[check.outcome]}
+            "next_reading": reading}
 
 
 def size_claims(paired: PairedClaims, runs: SeedRuns, curve: pd.DataFrame) -> dict[str, Claim]:
@@ -285,15 +292,23 @@ def size_gain_facts(claims: Mapping[str, Claim]) -> dict[str, str]:
     return facts
 
 
+def kept_early(kept_epoch: int, plateau: Plateau) -> bool:
+    """A run kept one of its first ``patience`` epochs: its validation loss never went lower
+    afterwards, so the stopping rule, not a plateau reached by training, ended it."""
+    return kept_epoch <= plateau.patience
+
+
 def plateau_facts(log: pd.DataFrame, plateau: Plateau) -> dict[str, str]:
-    """How long the runs trained (``log``: :func:`medlib.scale.plateau.plateau_log`) and
-    how many were still improving at the cap; under one in ten, the cap hardly shaped the
-    curve."""
+    """How long the runs trained (``log``: :func:`medlib.scale.plateau.plateau_log`), how
+    many were still improving at the cap (under one in ten, the cap hardly shaped the curve)
+    and how many kept one of their first epochs (:func:`kept_early`)."""
     at_cap = int(log["at cap"].sum())
+    early = int(sum(kept_early(epoch, plateau) for epoch in log["kept epoch"]))
     reading = ("fewer than one in ten, so the cap hardly shapes the curve"
                if at_cap / len(log) < 0.1 else
                "one in ten or more, so a higher cap could still move the curve")
     return {"max_epochs": str(plateau.max_epochs), "patience": str(plateau.patience),
             "kept_epoch_median": f"{log['kept epoch'].median():.0f}",
             "kept_epoch_range": f"{log['kept epoch'].min()} to {log['kept epoch'].max()}",
-            "runs_at_cap": f"{at_cap} of {len(log)}", "cap_reading": reading}
+            "runs_at_cap": f"{at_cap} of {len(log)}", "cap_reading": reading,
+            "runs_early": f"{early} of {len(log)}"}
