@@ -222,3 +222,30 @@ def test_plateau_facts_count_the_runs_stopped_by_the_cap():
                                 Plateau(12, 3))["runs_early"] == "2 of 4"
     calm = report.plateau_facts(log.assign(**{"at cap": False}), Plateau())
     assert calm["cap_reading"].startswith("fewer than one in ten")
+
+
+def test_record_size_claims_records_each_difference_and_the_claims():
+    class Recorder:  # the two methods of ResultsRecorder that record_size_claims calls
+        def __init__(self):
+            self.metrics, self.extras = [], {}
+
+        def add_metric(self, name, *numbers, **options):
+            self.metrics.append(name)
+            return "::".join(name)
+
+        def add_extra(self, name, value):
+            self.extras[name] = value
+
+    rng = np.random.default_rng(1)
+    y_test = np.tile([0, 1], 30)
+
+    class Runs:
+        def final_scores(self, variant):
+            return [rng.random(y_test.size) for _ in range(2)]
+
+    recorder = Recorder()
+    claims = report.record_size_claims(recorder, y_test, Runs(), curve_table(), 100, 0)
+    assert recorder.metrics == [("size gain", CNN), ("size gain", VIT)]
+    assert [c["metric"] for c in recorder.extras["claims"]] == [
+        f"size gain::{CNN}", f"size gain::{VIT}"]
+    assert set(claims) == {CNN, VIT}

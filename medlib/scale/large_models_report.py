@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from medlib.chapter.results import ResultsRecorder
 from medlib.claims.verdicts import TIED, Claim
 from medlib.scale.ladders import CNN, VIT
 from medlib.scale.law_bootstrap import LawInterval, NextSizeCheck
@@ -259,6 +260,17 @@ def size_claims(paired: PairedClaims, runs: SeedRuns, curve: pd.DataFrame) -> di
         largest, smallest = part["model"].iloc[-1], part["model"].iloc[0]
         claims[family] = paired(largest, smallest, runs.final_scores(largest),
                                 runs.final_scores(smallest), ("size gain", family))
+    return claims
+
+
+def record_size_claims(results: ResultsRecorder, y_test: np.ndarray, runs: SeedRuns,
+                       curve: pd.DataFrame, n_bootstrap: int, seed: int) -> dict[str, Claim]:
+    """:func:`size_claims` on the test labels ``y_test``, each difference recorded as a
+    metric of ``results`` and every claim under its ``extras["claims"]``, where the book's
+    claims check re-derives them."""
+    paired = PairedClaims([], results.add_metric, y_test, n_bootstrap, seed)
+    claims = size_claims(paired, runs, curve)
+    results.add_extra("claims", [claim.record() for claim in paired.claims])
     return claims
 
 
