@@ -355,13 +355,24 @@ def check_interpretability(result: dict, predictions: pd.DataFrame) -> list[Comp
 
 def check_large_models(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
     """Mean over seeds of the test AUROC of every size (``score_<model>_seed<k>``, spaces as
-    underscores), and each seed's error in ``per_seed_errors``."""
+    underscores), the next size's one run, each declared size gain (the claim's subject
+    minus its reference, means over seeds), and each seed's error in ``per_seed_errors``."""
+    def seed_mean(model: str) -> Value:
+        columns = _seed_columns(predictions, "score_" + model.replace(" ", "_"))
+        return mean_of([auroc(*scored_rows(predictions, c)) for c in columns])
+
+    gains = {claim["metric"]: claim for claim in result["extras"].get("claims", [])}
     out = []
     for name, metric in result["metrics"].items():
-        model = name.split("::", 1)[1]
-        columns = _seed_columns(predictions, "score_" + model.replace(" ", "_"))
-        out.append(compared(f"metrics::{name}", metric["value"],
-                            mean_of([auroc(*scored_rows(predictions, c)) for c in columns])))
+        kind, model = name.split("::", 1)
+        if name in gains:
+            (subject, margin_s), (reference, margin_r) = (
+                seed_mean(gains[name]["subject"]), seed_mean(gains[name]["reference"]))
+            value = (subject - reference, margin_s + margin_r)
+        else:
+            assert kind in ("test AUROC", "test AUROC, next size"), f"unchecked metric {name}"
+            value = seed_mean(model)
+        out.append(compared(f"metrics::{name}", metric["value"], value))
     for row in result["extras"].get("per_seed_errors", []):
         column = f"score_{row['model'].replace(' ', '_')}_seed{row['seed']}"
         value, margin = auroc(*scored_rows(predictions, column))
