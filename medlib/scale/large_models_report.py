@@ -12,12 +12,12 @@ that each of them (and each fallback wording) is tested on small tables.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from medlib.chapter.results import ResultsRecorder
 from medlib.claims.verdicts import TIED, Claim
 from medlib.scale.ladders import CNN, VIT
 from medlib.scale.law_bootstrap import LawInterval, NextSizeCheck
@@ -263,7 +263,17 @@ def size_claims(paired: PairedClaims, runs: SeedRuns, curve: pd.DataFrame) -> di
     return claims
 
 
-def record_size_claims(results: ResultsRecorder, y_test: np.ndarray, runs: SeedRuns,
+class Recorder(Protocol):
+    """What :func:`record_size_claims` needs of a chapter's results recorder
+    (:class:`medlib.chapter.results.ResultsRecorder`, a layer above this package)."""
+
+    def add_metric(self, name: str | tuple[str, ...], value: float, *args: float,
+                   **options: object) -> str: ...
+
+    def add_extra(self, name: str, value: object) -> None: ...
+
+
+def record_size_claims(results: Recorder, y_test: np.ndarray, runs: SeedRuns,
                        curve: pd.DataFrame, n_bootstrap: int, seed: int) -> dict[str, Claim]:
     """:func:`size_claims` on the test labels ``y_test``, each difference recorded as a
     metric of ``results`` and every claim under its ``extras["claims"]``, where the book's
