@@ -135,7 +135,7 @@ def test_cost_facts_compare_the_largest_cnn_with_the_smallest_and_project_both_f
     facts = report.cost_facts(cost_table(), curve_table(), n_train=6_000, size=28, large_size=224)
     assert facts == {"cnn_flops_factor": "16", "cnn_ms_factor": "2", "pixels_factor": "64",
                      "cnn_224_epoch_min": "4", "cnn_224_hours": "150", "vit_224_hours": "12.3",
-                     "vitb_factor": "2150"}
+                     "vitb_factor": "2,150"}
 
 
 def test_page_facts_are_every_text_the_page_glues_as_strings():

@@ -156,7 +156,7 @@ def cost_facts(cost_table: pd.DataFrame, curve: pd.DataFrame, n_train: int, size
         "cnn_224_epoch_min": f"{cost_by.loc[big_cnn, ms_large] * n_train / 60000:.0f}",
         "cnn_224_hours": f"{cost_by.loc[big_cnn, hours]:.0f}",
         "vit_224_hours": f"{cost_by.loc[big_vit, hours]:.1f}",
-        "vitb_factor": f"{VIT_B16_WEIGHTS / big_vit_weights:.0f}",
+        "vitb_factor": f"{VIT_B16_WEIGHTS / big_vit_weights:,.0f}",
     }
 
 
