@@ -653,12 +653,30 @@ def check_progression_benchmarks(result: dict, predictions: pd.DataFrame) -> lis
                     suffix = "" if key == "value" else f"::{key}"
                     out.append(Comparison(f"metrics::{score}::{task}::{model}{suffix}",
                                           metric[key], float(value)))
+    out += ensemble_is_the_mean_of_its_members(result, predictions)
     folds = pd.DataFrame(result["extras"]["per_fold::JMbayes2 setting"])
     for model, part in folds.groupby("model", sort=False):
         for score in ("AUC", "integrated Brier, Simpson"):
             out.append(Comparison(f"metrics::{score}::JMbayes2 setting::{model}",
                                   result["metrics"][f"{score}::JMbayes2 setting::{model}"]["value"],
                                   float(part[score].mean())))
+    return out
+
+
+def ensemble_is_the_mean_of_its_members(result: dict, predictions: pd.DataFrame
+                                        ) -> list[Comparison]:
+    """The declared ensemble's predicted survival, on every split and test row, is the
+    mean of its members' (as the run recorded them in ``extras::ensemble``)."""
+    ensemble, members = (result["extras"]["ensemble"][key] for key in ("name", "members"))
+    columns = [c for c in predictions.columns if c.startswith("survival_")]
+    out = []
+    for split, part in predictions.groupby("split", sort=False):
+        by_model = {model: rows.set_index("case_id")[columns]
+                    for model, rows in part.groupby("model", sort=False)}
+        mean = sum(by_model[m] for m in members) / len(members)
+        gap = float(np.nanmax(np.abs(by_model[ensemble] - mean.loc[by_model[ensemble].index])))
+        out.append(Comparison(f"ensemble::pbc_orsf/{split}/largest gap to the members' mean",
+                              gap, 0.0, 1e-9))
     return out
 
 

@@ -18,6 +18,8 @@ from medlib.survival.baseline_models import (
 from medlib.survival.benchmark import ModelFactory
 
 COX, FOREST, NETWORK = "Cox, ridge", "random survival forest", "neural, discrete-time (tuned)"
+#: The declared ensemble's name (:mod:`medlib.survival.benchmark_ensemble`).
+ENSEMBLE = "mean of the three learners"
 
 #: The benchmark's "rsf-standard" forest (Jaeger et al. 2024): ``randomForestSRC::rfsrc``
 #: with 500 trees, each grown on a bootstrap sample (with replacement) of every training
