@@ -157,6 +157,29 @@ def check_cnn_beyond(result: dict, predictions: pd.DataFrame) -> list[Comparison
     return out
 
 
+def check_cnn_frontier(result: dict, predictions: pd.DataFrame) -> list[Comparison]:
+    """Each ensemble's probability is the mean of its two networks' (the k-th first
+    network with the k-th second one, as ``extras::ensembles`` records the seeds), and the
+    headline AUROC and accuracy are the means over the ensembles (``score_ensemble<k>``)."""
+    out = []
+    seeds = result["extras"]["ensembles"]
+    chosen = seeds["epochs"]
+    first = "long" if chosen == result["params"]["long_epochs"] else "short"
+    ensembles = sorted(c for c in predictions if re.fullmatch(r"score_ensemble\d+", c))
+    assert len(ensembles) == len(seeds["first seeds"]) == len(seeds["second seeds"])
+    for k, column in enumerate(ensembles):
+        members = predictions[[f"score_{first}_seed{seeds['first seeds'][k]}",
+                               f"score_second_seed{seeds['second seeds'][k]}"]].mean(axis=1)
+        out.append(Comparison(f"{column}: largest gap to its networks' mean",
+                              float(np.max(np.abs(predictions[column] - members))), 0.0,
+                              2 * HALF_LAST_DIGIT))
+    for metric, fn in (("AUROC", auroc), ("accuracy", accuracy_at)):
+        name = f"test::{metric}::ensembles of two"
+        recomputed = mean_of([fn(*scored_rows(predictions, c)) for c in ensembles])
+        out.append(compared(f"metrics::{name}", result["metrics"][name]["value"], recomputed))
+    return out
+
+
 def _optimizer_column(rule: str) -> str:
     for old in "(),":
         rule = rule.replace(old, "")
@@ -682,6 +705,7 @@ def ensemble_is_the_mean_of_its_members(result: dict, predictions: pd.DataFrame
 
 CHECKS: dict[str, Callable[[dict, pd.DataFrame], list[Comparison]]] = {
     "cnn_beyond": check_cnn_beyond,
+    "cnn_frontier": check_cnn_frontier,
     "optimizers": check_optimizers,
     "progression_pbc": check_progression,
     "progression_nafld": check_progression,

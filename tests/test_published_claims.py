@@ -13,7 +13,7 @@ PUBLISHED = load_results(RESULTS_DIR)
 CLAIMS = [(name, index, claim) for name, result in PUBLISHED.items()
           for index, claim in enumerate(result.get("extras", {}).get("claims", []))]
 #: Chapters whose verdicts the book states; each must record its claims.
-CHAPTERS_WITH_VERDICTS = ("cnn_beyond", "pretraining", "labelling", "robustness",
+CHAPTERS_WITH_VERDICTS = ("cnn_beyond", "cnn_frontier", "pretraining", "labelling", "robustness",
                           "interpretability", "efficiency", "progression_pbc",
                           "progression_nafld", "progression_benchmarks", "treatment_benefit",
                           "findings")
