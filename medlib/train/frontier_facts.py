@@ -16,7 +16,7 @@ import pandas as pd
 
 from medlib.claims.verdicts import AHEAD, BEHIND, Claim
 from medlib.metrics.binary import calibration_intercept_slope
-from medlib.metrics.multiclass import expected_calibration_error
+from medlib.metrics.multiclass import task_metrics
 from medlib.train.beyond_facts import AUTOML, HeadlineClaims, span
 from medlib.train.beyond_report import (
     IMPROVED,
@@ -92,8 +92,8 @@ def calibration_table(y_true: np.ndarray, scored: Mapping[str, list[np.ndarray]]
         for p in arrays:
             p = np.array(p, dtype=float)  # a writable copy: the ECE hands it to torch
             intercept, slope = calibration_intercept_slope(y_true, p)
-            values.append({"ECE": expected_calibration_error(y_true, p),
-                           "Brier": float(np.mean((p - y_true) ** 2)),
+            scores = task_metrics(y_true, p)
+            values.append({"ECE": scores["ece"], "Brier": scores["brier"],
                            "calibration intercept": intercept, "calibration slope": slope})
         rows.append({"probabilities": name, **pd.DataFrame(values).mean().to_dict()})
     return pd.DataFrame(rows).set_index("probabilities")
