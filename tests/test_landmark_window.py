@@ -220,4 +220,47 @@ def test_cross_validation_scores_every_model_on_disjoint_folds():
     assert set(scores["model"]) == {"Cox", "GRU"}
     assert scores["AUC"].between(0, 1).all()
     again = window_cross_validation(*args, sequence_models=("GRU",), sequence_epochs=3)
-    pd.testing.assert_frame_equal(scores, again)
+    timings = ["seconds"]  # wall-clock: measured, never equal
+    pd.testing.assert_frame_equal(scores.drop(columns=timings), again.drop(columns=timings))
+
+
+def _synthetic_cohort(n: int = 120) -> VisitCohort:
+    rng = np.random.default_rng(0)
+    risk = rng.standard_normal(n)
+    death = 2.0 + rng.exponential(3 * np.exp(-risk))
+    visits = pd.DataFrame([{"id": i, "time": t, "age": 50.0 + risk[i],
+                            "marker": risk[i] + 0.2 * t + rng.normal(0, 0.3)}
+                           for i in range(n) for t in (0.0, 1.0, 2.0)])
+    outcomes = pd.DataFrame({"id": np.arange(n), "time": np.minimum(death, 9.0),
+                             "event": death < 9.0})
+    return VisitCohort("synthetic", visits, outcomes, ("age",), ("marker",), "test")
+
+
+def test_cross_validation_adds_declared_ensembles_beside_their_members():
+    """A seed ensemble keeps its first member as the single model (same numbers as without
+    it), a mean ensemble costs its members' seconds, and neither changes the others."""
+    from medlib.survival.baseline_models import cox_ridge
+    from medlib.survival.landmark_window import window_cross_validation
+    from medlib.survival.window_ensembles import seed_ensemble_name
+
+    args = (_synthetic_cohort(), 2.0, 3.0, {"Cox": lambda seed: cox_ridge(seed)}, 3, 1, 0)
+    plain = window_cross_validation(*args, sequence_models=("GRU",), sequence_epochs=2)
+    more = window_cross_validation(*args, sequence_models=("GRU",), sequence_epochs=2,
+                                   seed_ensembles={"GRU": 2},
+                                   ensembles={"blend": ("GRU", "Cox")})
+    seeds = seed_ensemble_name("GRU", 2)
+    assert list(dict.fromkeys(more["model"])) == ["Cox", "GRU", seeds, "blend"]
+    scores = ["AUC", "Brier at window", "integrated Brier", "integrated Brier, Simpson"]
+    singles = more[more["model"].isin(["Cox", "GRU"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(singles[scores], plain[scores])
+    by_model = more.set_index(["fold", "model"])["seconds"].unstack()
+    np.testing.assert_allclose(by_model["blend"], by_model["GRU"] + by_model["Cox"])
+    assert (by_model[seeds] > by_model["GRU"]).all()  # two fits cost more than the first
+
+
+def test_cross_validation_refuses_a_seed_ensemble_of_an_unrun_model():
+    from medlib.survival.landmark_window import window_cross_validation
+
+    with pytest.raises(ValueError, match="not among sequence_models"):
+        window_cross_validation(_synthetic_cohort(), 2.0, 3.0, {}, 3, 1, 0,
+                                sequence_models=("GRU",), seed_ensembles={"LSTM": 3})

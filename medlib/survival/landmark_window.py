@@ -13,7 +13,9 @@ Chapter: ``progression_benchmarks``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from time import perf_counter
 
 import numpy as np
 import pandas as pd
@@ -146,6 +148,7 @@ def window_scores(test_time: np.ndarray, test_event: np.ndarray, risk_at_window:
 
 
 WINDOW_GRID_POINTS = 12  # Brier-score times in the window (they include mid-window and its end)
+SEED_STRIDE = 100  # member k of a seed ensemble uses seed + round + SEED_STRIDE * k
 
 
 def _sequence_survival(name: str, cohort: VisitCohort, landmark: float, window: float,
@@ -174,14 +177,33 @@ def _sequence_survival(name: str, cohort: VisitCohort, landmark: float, window: 
 def window_cross_validation(cohort: VisitCohort, landmark: float, window: float,
                             models: dict, n_folds: int, repeats: int, seed: int,
                             sequence_models: tuple[str, ...] = (),
-                            sequence_epochs: int = 0) -> pd.DataFrame:
+                            sequence_epochs: int = 0,
+                            seed_ensembles: Mapping[str, int] | None = None,
+                            ensembles: Mapping[str, Sequence[str]] | None = None,
+                            ) -> pd.DataFrame:
     """Score every model of ``models`` (name -> seed -> unfitted model with ``fit`` and
     ``survival``, on :func:`window_features`) and every deep model named in
     ``sequence_models`` on the visit sequences (at most ``sequence_epochs`` epochs), in
     ``repeats`` rounds of ``n_folds``-fold cross-validation by patient (scikit-learn's
-    shuffled ``KFold``, seeded ``seed + round``): one row per round, fold and model."""
+    shuffled ``KFold``, seeded ``seed + round``): one row per round, fold and model, with
+    the seconds its fit took.
+
+    ``seed_ensembles`` (a sequence model -> n) adds that model averaged over ``n`` seeds,
+    named by :func:`~medlib.survival.window_ensembles.seed_ensemble_name` (its first
+    member is the single fit already scored); ``ensembles`` (name -> members, any of the
+    above) adds the mean survival of the members. Both are declared before the run and
+    fitted on the training folds only, so they are scored like any other model; their
+    seconds are their members' summed."""
     from sklearn.model_selection import KFold
 
+    from medlib.survival.window_ensembles import mean_curves, seed_ensemble_name
+
+    seed_ensembles = dict(seed_ensembles or {})
+    ensembles = dict(ensembles or {})
+    unknown = sorted(set(seed_ensembles) - set(sequence_models))
+    if unknown:
+        raise ValueError(f"seed_ensembles names {unknown}, which are not among "
+                         f"sequence_models {list(sequence_models)}: name one of those")
     data = window_features(cohort, landmark)
     grid = np.linspace(window / WINDOW_GRID_POINTS, window, WINDOW_GRID_POINTS)
     rows = []
@@ -190,20 +212,36 @@ def window_cross_validation(cohort: VisitCohort, landmark: float, window: float,
         for fold, (_, test_rows) in enumerate(folds):
             test = np.isin(np.arange(len(data)), test_rows)
             x_train, x_test = fill_and_scale(data.x[~test], data.x[test])
-            survival = {}
+            survival, seconds, choices = {}, {}, {}
             for name, make in models.items():
+                start = perf_counter()
                 model = make(seed + repeat).fit(x_train, data.time[~test], data.event[~test])
-                survival[name] = (model.survival(x_test, grid), getattr(model, "choice", {}))
+                survival[name] = model.survival(x_test, grid)
+                seconds[name] = perf_counter() - start
+                choices[name] = getattr(model, "choice", {})
             for name in sequence_models:
-                survival[name] = (_sequence_survival(
-                    name, cohort, landmark, window, data.ids[~test], data.ids[test],
-                    sequence_epochs, seed + repeat, grid), {})
-            for name, (curve, choice) in survival.items():
+                n_seeds = seed_ensembles.get(name, 1)
+                curves, took = [], 0.0
+                for member in range(n_seeds):
+                    start = perf_counter()
+                    curves.append(_sequence_survival(
+                        name, cohort, landmark, window, data.ids[~test], data.ids[test],
+                        sequence_epochs, seed + repeat + SEED_STRIDE * member, grid))
+                    took += perf_counter() - start
+                    if member == 0:
+                        survival[name], seconds[name] = curves[0], took
+                if n_seeds > 1:
+                    ensemble = seed_ensemble_name(name, n_seeds)
+                    survival[ensemble], seconds[ensemble] = np.mean(curves, axis=0), took
+            for name, members in ensembles.items():
+                survival[name] = mean_curves(survival, members)
+                seconds[name] = sum(seconds[member] for member in members)
+            for name, curve in survival.items():
                 scores = window_scores(data.time[test], data.event[test], 1.0 - curve[:, -1],
                                        curve, grid, window)
                 rows.append({"repeat": repeat, "fold": fold, "model": name,
                              "test people": int(test.sum()),
                              "events in window": int((data.event[test]
                                                       & (data.time[test] <= window)).sum()),
-                             **scores, **choice})
+                             **scores, "seconds": seconds[name], **choices.get(name, {})})
     return pd.DataFrame(rows)
