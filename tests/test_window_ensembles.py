@@ -103,6 +103,8 @@ def test_claims_name_the_published_paired_metric():
     assert claims[0].metric == "::".join(paired_metric("deep", "Cox", "AUC"))
     assert claims[0].numbers["estimate"] == pytest.approx(table["difference"].iloc[0])
     assert claims[1].numbers["higher_is_better"] == 0.0  # the Brier score
+    # claims are told apart by subject and reference (medlib.book.claims_check)
+    assert len({(c.subject, c.reference) for c in claims}) == len(claims)
 
 
 def test_attempt_facts_count_training_people_and_events_per_fold():

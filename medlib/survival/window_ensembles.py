@@ -122,7 +122,7 @@ def window_target_claims(table: pd.DataFrame, baseline: str) -> list[Claim]:
     """One claim per row of :func:`window_target_table`: ahead of the baseline, behind it,
     or not told apart by the interval of the paired difference (published under
     :func:`paired_metric`, which the claim names)."""
-    return [compare_difference(f"{row['attempt']}, JMbayes2 setting", baseline,
+    return [compare_difference(f"{row['attempt']}, JMbayes2 setting, {row['score']}", baseline,
                                row["difference"], row["low"], row["high"],
                                CORRECTED_T_INTERVAL, TARGET_SCORES[row["score"]],
                                metric_id(paired_metric(row["attempt"], baseline, row["score"])))
