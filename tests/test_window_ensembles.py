@@ -90,7 +90,8 @@ def test_target_table_misses_and_leaves_unclear_what_the_folds_cannot_tell():
     # the blend is not deep only: its rows do not count toward the deep targets
     assert deep_targets_text(table).startswith("1 of the 2 targets")  # Brier 0.0 ties Cox
     sentence = window_target_sentence(table, "Cox")
-    assert sentence.startswith("Against the Cox, the deep reaches AUC")
+    assert sentence.startswith("The deep: AUC ")
+    assert "; integrated Brier score " in sentence and " The blend: AUC " in sentence
     assert "behind" in sentence and "cannot be told apart" in sentence
 
 
@@ -122,3 +123,5 @@ def test_attempt_facts_count_training_people_and_events_per_fold():
     assert facts["window_train_events"] == "6"  # 9 events, 6 on average in training
     assert facts["window_folds_scored"] == "6"
     assert facts["window_deep_seeds"] == "3"
+    low, high = table.loc[0, ["low", "high"]]
+    assert facts["window_auc_half_widths"] == f"{(high - low) / 2:.3f} to {(high - low) / 2:.3f}"
