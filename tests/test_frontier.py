@@ -122,3 +122,27 @@ def test_headline_claims_are_said_of_the_ensembles_and_rest_on_their_metrics():
                                             "three ensembles: test AUROC"]
     assert {c.metric for c in renamed} == {"test::AUROC::ensembles", "test_accuracy"}
     assert [c.outcome for c in renamed] == [c.outcome for c in claims.all()]
+
+
+def test_widened_multiplies_the_improved_cnn_defaults():
+    from medlib.models.cnn_torch import ImprovedCNN
+    from medlib.train.frontier import widened
+
+    assert widened(1) == (16, 32, 64)
+    assert widened(2) == (32, 64, 128)
+    wide = ImprovedCNN(1, 1, widened(2))
+    assert wide.head.in_features == 128
+    with pytest.raises(ValueError, match="at least 1"):
+        widened(0)
+
+
+def test_cost_facts_is_the_ratio_of_mean_training_times():
+    import pandas as pd
+
+    from medlib.train.frontier_facts import cost_facts
+
+    log = pd.DataFrame({"variant": ["wide", "wide", "std", "std"],
+                        "training (s)": [90.0, 110.0, 30.0, 20.0]})
+    assert cost_facts(log, "wide", "std") == {"width_cost": "4.0"}
+    with pytest.raises(ValueError, match="no run of 'wider'"):
+        cost_facts(log, "wider", "std")

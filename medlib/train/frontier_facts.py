@@ -142,3 +142,14 @@ def headline_claims_as(claims: HeadlineClaims, subject: str, recorded_as: Mappin
     finds the numbers each verdict rests on."""
     return [replace(c, subject=c.subject.replace(IMPROVED, subject),
                     metric=recorded_as.get(c.metric, c.metric)) for c in claims.all()]
+
+
+def cost_facts(log: pd.DataFrame, wide: str, standard: str) -> dict[str, str]:
+    """How many times the standard network's mean training time (variant ``standard`` of
+    the training log, same length) a wider network's (variant ``wide``) took."""
+    seconds = log.groupby("variant")["training (s)"].mean()
+    for name in (wide, standard):
+        if name not in seconds.index:
+            raise ValueError(f"no run of {name!r} in the training log; it has "
+                             f"{list(seconds.index)}")
+    return {"width_cost": f"{seconds[wide] / seconds[standard]:.1f}"}
