@@ -26,10 +26,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from medlib.chapter.results import metric_id
 from medlib.claims.verdicts import Claim, compare_difference
 from medlib.metrics.repeated_splits import CORRECTED_T_INTERVAL, corrected_t_interval
 
+#: How a results file joins a metric's name parts (medlib.chapter.results.METRIC_ID_SEPARATOR,
+#: which this layer may not import).
+METRIC_SEPARATOR = "::"
 #: The mean of the visit-sequence models (deep only).
 VISIT_MODELS_MEAN = "mean of the visit-sequence models"
 #: The scores a target is set on, and whether higher is better.
@@ -127,7 +129,8 @@ def window_target_claims(table: pd.DataFrame, baseline: str) -> list[Claim]:
     return [compare_difference(f"{row['attempt']}, JMbayes2 setting, {row['score']}", baseline,
                                row["difference"], row["low"], row["high"],
                                CORRECTED_T_INTERVAL, TARGET_SCORES[row["score"]],
-                               metric_id(paired_metric(row["attempt"], baseline, row["score"])))
+                               METRIC_SEPARATOR.join(
+                                   paired_metric(row["attempt"], baseline, row["score"])))
             for row in table.to_dict("records")]
 
 
