@@ -202,17 +202,8 @@ def test_cross_validation_scores_every_model_on_disjoint_folds():
     from medlib.survival.baseline_models import cox_ridge
     from medlib.survival.landmark_window import window_cross_validation
 
-    rng = np.random.default_rng(0)
     n = 120
-    risk = rng.standard_normal(n)
-    death = 2.0 + rng.exponential(3 * np.exp(-risk))
-    visits = pd.DataFrame([{"id": i, "time": t, "age": 50.0 + risk[i],
-                            "marker": risk[i] + 0.2 * t + rng.normal(0, 0.3)}
-                           for i in range(n) for t in (0.0, 1.0, 2.0)])
-    outcomes = pd.DataFrame({"id": np.arange(n), "time": np.minimum(death, 9.0),
-                             "event": death < 9.0})
-    cohort = VisitCohort("synthetic", visits, outcomes, ("age",), ("marker",), "test")
-    args = (cohort, 2.0, 3.0, {"Cox": lambda seed: cox_ridge(seed)}, 3, 2, 0)
+    args = (_synthetic_cohort(n), 2.0, 3.0, {"Cox": lambda seed: cox_ridge(seed)}, 3, 2, 0)
     scores = window_cross_validation(*args, sequence_models=("GRU",), sequence_epochs=3)
     assert len(scores) == 2 * 3 * 2  # rounds x folds x models
     for _, part in scores.groupby(["repeat", "model"]):
